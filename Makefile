@@ -1,0 +1,42 @@
+# Every target bootstraps .venv on first use and reinstalls when pyproject.toml changes.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+JOBS ?= auto
+
+.PHONY: venv test lab handouts exercises workspace validate bench clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --disable-pip-version-check uv || true
+	@if test -x $(BIN)/uv; then $(BIN)/uv pip install -q --python $(BIN)/python -e '.[test]'; \
+	 else $(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test]'; fi
+	@touch $(STAMP)
+
+test: venv
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile --nbval-lax -p no:cacheprovider tests notebooks exercises solutions
+
+validate: venv
+	$(BIN)/turn-east validate
+
+lab: venv
+	$(BIN)/jupyter lab notebooks/00_course_map.ipynb
+
+handouts: venv
+	$(BIN)/turn-east handouts
+
+exercises: venv
+	$(BIN)/turn-east exercises
+
+workspace: venv
+	$(BIN)/turn-east workspace
+
+bench: venv
+	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf build .pytest_cache
