@@ -1,0 +1,230 @@
+"""The course data load into typed tables, and bad data is reported precisely."""
+
+import csv
+import shutil
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from conftest import ROOT
+from turn_east.data import DataError, load_course, stage_of, validate
+
+DATA = ROOT / "data"
+
+# Dated happenings the course outline says the timeline cannot leave out (date of the event's start).
+MUST_HAVE = {
+    "2000-07-19": "Putin in Pyongyang",
+    "2003-08-27": "first round of the Six-Party Talks",
+    "2010-03-26": "Cheonan sinking",
+    "2013-10-18": "Park's Eurasia Initiative",
+    "2014-03-18": "annexation of Crimea",
+    "2015-05-08": "docking statement",
+    "2015-05-09": "Victory Day parade",
+    "2016-03-02": "UNSC 2270",
+    "2017-12-22": "UNSC 2397",
+    "2018-04-27": "Panmunjom summit",
+    "2018-06-12": "Singapore summit",
+    "2019-02-27": "Hanoi summit",
+    "2019-04-25": "Vladivostok summit",
+    "2020-06-15": "Galwan clash",
+    "2022-02-24": "invasion of Ukraine",
+    "2023-08-18": "Camp David summit",
+    "2023-09-13": "Vostochny summit",
+    "2024-06-19": "the Comprehensive Strategic Partnership treaty",
+}
+
+
+def test_the_bundled_data_load_into_typed_tables(course):
+    ev = course.events
+    assert pd.api.types.is_datetime64_any_dtype(ev["date"])
+    assert pd.api.types.is_datetime64_any_dtype(ev["end_date"])
+    assert isinstance(ev["stage"].dtype, pd.CategoricalDtype) and ev["stage"].cat.ordered
+    assert list(ev["stage"].cat.categories) == course.periods == ["prelude", "stage-1", "stage-2", "stage-3", "stage-4"]
+    assert all(isinstance(v, list) for v in ev["actors"]) and all(isinstance(v, list) for v in ev["motives"])
+    assert ev["date"].is_monotonic_increasing
+    assert course.relations["score"].dtype.kind == "i"
+    assert course.version
+
+
+def test_counts_the_issue_asks_for(course):
+    ev = course.events
+    in_range = ev[(ev.date >= "2000-01-01") & (ev.date <= "2024-12-31")]
+    assert len(in_range) >= 70
+    assert set(ev["stage"].dropna().unique()) == set(course.periods), "every period has events"
+    assert len(course.relations) == 21 * 5
+    assert len(course.glossary) >= 40
+    assert {"RUS", "PRK", "CHN", "USA", "JPN", "KOR", "IND", "UKR", "UNSC"} <= set(course.actors["id"])
+    assert len(course.lessons) == 11
+
+
+def test_every_event_the_outline_names_is_dated(course):
+    dates = set(course.events["date"].dt.strftime("%Y-%m-%d"))
+    missing = {d: what for d, what in MUST_HAVE.items() if d not in dates}
+    assert not missing, f"events missing or misdated: {missing}"
+
+
+def test_outline_events_are_dated_to_the_day(course):
+    ev = course.events.set_index(course.events["date"].dt.strftime("%Y-%m-%d"))
+    for d in MUST_HAVE:
+        assert "day" in set(ev.loc[[d], "date_precision"].astype(str)), f"{d} should have day precision"
+
+
+def test_every_event_has_an_outside_source(course):
+    ev = course.events
+    assert ev["source_id"].notna().all() and (ev["source_id"] != "article").all()
+    cited = set(ev["source_id"])
+    assert cited <= set(course.sources["id"])
+
+
+def test_people_the_article_names_are_there(course):
+    names = " ".join(course.people["name"])
+    for who in ("Putin", "Kim Jong Un", "Kim Jong Il", "Xi Jinping", "Abe Shinzo", "Park Geun-hye",
+                "Moon Jae-in", "Trump", "Biden", "Lavrov"):
+        assert who in names, who
+
+
+def test_stage_of_follows_the_stage_boundaries(course):
+    assert stage_of(course, "2000-07-19") == "prelude"
+    assert stage_of(course, "2013-09-22") == "stage-1"
+    assert stage_of(course, "2015-05-09") == "stage-2"
+    assert stage_of(course, "2019-04-25") == "stage-3"
+    assert stage_of(course, "2024-06-19") == "stage-4"
+    assert stage_of(course, "1961-07-06") is None
+
+
+def test_frictionless_validates_the_package():
+    exe = shutil.which("frictionless", path=str(ROOT / ".venv" / "bin")) or shutil.which("frictionless")
+    assert exe, "frictionless is a test dependency"
+    out = subprocess.run([exe, "validate", "datapackage.json"], cwd=DATA, capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
+
+
+# ---------------------------------------------------------------- corrupted copies
+
+@pytest.fixture
+def copy(tmp_path):
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target)
+    return target
+
+
+def edit(folder, table, row, field, value):
+    """Set `field` of data row `row` (0 = first data row; spreadsheet row row+2) to `value`."""
+    path = folder / f"{table}.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    header = list(rows[0].keys())
+    rows[row][field] = value
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=header)
+        w.writeheader()
+        w.writerows(rows)
+    return rows[row]["id"]
+
+
+def messages(folder):
+    with pytest.raises(DataError) as err:
+        load_course(folder)
+    return [str(p) for p in err.value.problems], str(err.value)
+
+
+CASES = [
+    # table, row, field, value, words the message must contain
+    ("events", 10, "actor_a", "XYZ", ["events.csv", "row 12", "'actor_a'", "'XYZ'", "not an id in actors.csv"]),
+    ("events", 10, "actors", "RUS;NKR", ["events.csv", "row 12", "'actors'", "'NKR'", "actors.csv"]),
+    ("events", 3, "date", "2000-13-01", ["events.csv", "row 5", "'date'", "'2000-13-01'", "YYYY-MM-DD"]),
+    ("events", 40, "goldstein", "12", ["events.csv", "row 42", "'goldstein'", "'12'", "maximum 10"]),
+    ("events", 40, "source_id", "", ["events.csv", "row 42", "'source_id'", "required"]),
+    ("events", 40, "source_id", "article", ["events.csv", "row 42", "outside source"]),
+    ("events", 40, "stage", "prelude", ["events.csv", "row 42", "'stage'", "does not match the date"]),
+    ("events", 40, "event_type", "party", ["events.csv", "row 42", "'event_type'", "'party'", "one of"]),
+    ("actors", 0, "color", "red", ["actors.csv", "row 2", "'color'", "'red'", "pattern"]),
+    ("relations", 7, "score", "5", ["relations.csv", "row 9", "'score'", "'5'", "maximum 3"]),
+    ("people", 0, "to_year", "1900", ["people.csv", "row 2", "'to_year'", "before from_year"]),
+    ("glossary", 2, "motives", "triangel", ["glossary.csv", "row 4", "'motives'", "'triangel'", "motives.csv"]),
+]
+
+
+@pytest.mark.parametrize("table,row,field,value,words", CASES, ids=[f"{c[0]}-{c[2]}-{c[3] or 'empty'}" for c in CASES])
+def test_a_corrupted_cell_is_named_precisely(copy, table, row, field, value, words):
+    rid = edit(copy, table, row, field, value)
+    msgs, _ = messages(copy)
+    hits = [m for m in msgs if all(w in m for w in words)]
+    assert hits, f"no message with {words} in {msgs}"
+    if table != "people" or field != "to_year":
+        assert rid in hits[0] or field == "id"
+
+
+def test_a_duplicate_id_names_both_rows(copy):
+    first = edit(copy, "events", 1, "id", "dup-event")
+    edit(copy, "events", 2, "id", "dup-event")
+    msgs, _ = messages(copy)
+    assert any("events.csv, row 4" in m and "'dup-event'" in m and "duplicate" in m and "row 3" in m for m in msgs), msgs
+    assert first == "dup-event"
+
+
+def test_a_missing_file_and_a_missing_column(copy):
+    (copy / "places.csv").unlink()
+    text = (copy / "glossary.csv").read_text(encoding="utf-8").splitlines()
+    header = text[0].split(",")
+    keep = [i for i, h in enumerate(header) if h != "definition"]
+    rows = list(csv.reader(text))
+    with (copy / "glossary.csv").open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([[r[i] for i in keep] for r in rows])
+    msgs, summary = messages(copy)
+    assert any(m.startswith("places.csv") and "missing" in m for m in msgs)
+    assert any("glossary.csv, row 1, field 'definition'" in m and "missing from the header" in m for m in msgs)
+    assert "problem" in summary
+
+
+def test_a_file_that_is_not_text(copy):
+    (copy / "sources.csv").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    msgs, _ = messages(copy)
+    assert any(m.startswith("sources.csv") and "not a text file" in m for m in msgs), msgs
+
+
+def test_a_missing_relation_pair(copy):
+    path = copy / "relations.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    dropped = lines.pop(5)
+    path.write_text("".join(lines), encoding="utf-8")
+    rid = dropped.split(",")[0]
+    msgs, _ = messages(copy)
+    assert any(rid in m and "missing" in m for m in msgs), msgs
+
+
+def test_validate_returns_problems_without_raising(copy):
+    assert validate() == []
+    edit(copy, "events", 0, "place", "atlantis")
+    problems = validate(copy)
+    assert len(problems) == 1 and problems[0].field == "place" and problems[0].value == "atlantis"
+
+
+def test_a_missing_data_folder(tmp_path):
+    with pytest.raises(DataError, match="data folder not found"):
+        load_course(tmp_path / "nowhere")
+
+
+# ---------------------------------------------------------------- the command line
+
+def _cli(*args):
+    return subprocess.run([sys.executable, "-m", "turn_east", *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_cli_validate_passes_on_the_bundled_data():
+    out = _cli("validate")
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert out.stdout.count("\n") == 1 and "OK" in out.stdout
+
+
+def test_cli_validate_lists_each_problem_without_traceback(copy):
+    edit(copy, "events", 5, "actor_b", "ZZZ")
+    edit(copy, "events", 6, "date", "yesterday")
+    out = _cli("validate", str(copy))
+    assert out.returncode == 1
+    assert "Traceback" not in out.stdout + out.stderr
+    lines = out.stdout.strip().splitlines()
+    assert any("row 7" in l and "'actor_b'" in l and "'ZZZ'" in l for l in lines), lines
+    assert any("row 8" in l and "'date'" in l and "'yesterday'" in l for l in lines), lines
