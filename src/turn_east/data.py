@@ -281,6 +281,8 @@ def _check_foreign_keys(fname, resource, rows, ids) -> list[Problem]:
 
 
 def _hint(value: str, known: set[str]) -> str:
+    if not known:
+        return " (that table has no rows yet)"
     close = sorted(k for k in known if k.lower().startswith(str(value).lower()[:3]))[:5]
     if close:
         return f"; did you mean {' or '.join(close)}?"
