@@ -353,8 +353,10 @@ def _check_course_rules(rows: dict[str, list[dict]]) -> list[Problem]:
                                     "an event needs an outside source, not the article alone; "
                                     "cite the article in article_section instead", rid))
         a, b = r.get("actor_a"), r.get("actor_b")
-        if a and a == b:
-            problems.append(Problem("events.csv", n, "actor_b", b, "must differ from actor_a", rid))
+        if a and a == b and r.get("goldstein") not in (0, 0.0):
+            problems.append(Problem("events.csv", n, "actor_b", b,
+                                    "equals actor_a; a same-actor pair marks a domestic event, "
+                                    "whose goldstein score must be 0", rid))
         listed = set(_split(r.get("actors")))
         for col, actor in (("actor_a", a), ("actor_b", b)):
             if actor and listed and actor not in listed:
