@@ -228,3 +228,11 @@ def test_cli_validate_lists_each_problem_without_traceback(copy):
     lines = out.stdout.strip().splitlines()
     assert any("row 7" in l and "'actor_b'" in l and "'ZZZ'" in l for l in lines), lines
     assert any("row 8" in l and "'date'" in l and "'yesterday'" in l for l in lines), lines
+
+
+def test_empty_list_cells_are_empty_lists(course):
+    # An empty ;-list cell must load as [], never as ['nan'].
+    for table, col in (("relations", "events"), ("events", "motives"), ("events", "people"), ("glossary", "stages")):
+        values = course.table(table)[col]
+        assert not any("nan" in v for v in values), f"{table}.{col} has 'nan' ids"
+    assert (course.relations["events"].map(len) == 0).any(), "some relation rows cite no event"

@@ -292,7 +292,8 @@ def _hint(value: str, known: set[str]) -> str:
 
 
 def _split(value) -> list[str]:
-    if value in (None, ""):
+    # pandas turns an empty cell (None) into NaN when it builds a frame; both mean "no ids".
+    if value is None or value == "" or (isinstance(value, float) and value != value):
         return []
     return [v for v in str(value).split(";") if v]
 
