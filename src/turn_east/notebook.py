@@ -1,0 +1,266 @@
+"""Per-lesson set-up: every lesson notebook's second code cell calls :func:`setup`.
+
+    ctx = setup("02_stage_1_adjusting_to_asia", audience=audience, show_answers=show_answers,
+                data_dir=data_dir, render=render, student_name=student_name, quiz_seed=quiz_seed)
+    course = ctx.course
+    ctx.show(charts.timeline(course, stages=["stage-1"]))   # a chart and its description
+    ctx.quiz()                                              # the lesson's quiz
+
+Two renderers:
+
+* ``render="live"`` (JupyterLab, the default): figures go out as plotly's own mime
+  type ``application/vnd.plotly.v1+json`` (deterministic JSON, no random div ids)
+  with the description as Markdown below; quizzes are ipywidgets.
+* ``render="static"`` (handouts, ``turn-east handouts``): figures go out as
+  ``text/html`` with a deterministic div id (lesson id + counter) and *without*
+  plotly.js (the handouts ship ``plotly.min.js`` once beside them); quizzes as
+  printable HTML (``"key"`` for leaders or ``show_answers``, else ``"selfcheck"``: the
+  questions with an offline self-check that holds only hashes of the answers).
+
+Both work inside kernels run by papermill. Bad parameters raise
+:class:`LessonParameterError` (a ``ValueError``) whose message names the
+parameter, the value and the fix.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+AUDIENCES = ("student", "leader")
+RENDERS = ("live", "static")
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+FIGURE_HEIGHT = "500px"
+
+# One small style block, sent once per static notebook (handouts are offline: no external CSS).
+_STATIC_CSS = """<style>
+.te-banner{border:2px solid #D55E00;background:#fff4ec;padding:.5em .8em;margin:.4em 0;border-radius:4px}
+.te-banner strong{color:#8a3b00}
+.te-cover{font-size:1.1em;border-bottom:1px solid #999;padding:.3em 0;margin:.4em 0}
+figure.te-figure{margin:.8em 0}
+figure.te-figure figcaption{font-size:.92em;color:#333;margin-top:.3em}
+@media print{figure.te-figure{break-inside:avoid}}
+</style>"""
+
+
+class LessonParameterError(ValueError):
+    """A lesson parameter has a value the course cannot use; the message says how to fix it."""
+
+
+def _check(condition: bool, message: str) -> None:
+    if not condition:
+        raise LessonParameterError(message)
+
+
+def _validate(lesson_id, audience, show_answers, data_dir, render, student_name, quiz_seed) -> Path | None:
+    _check(isinstance(lesson_id, str) and lesson_id.strip() != "",
+           f"lesson_id must be a non-empty string such as '02_stage_1_adjusting_to_asia', got {lesson_id!r}")
+    _check(audience in AUDIENCES,
+           f"audience={audience!r} is not known; use one of {', '.join(map(repr, AUDIENCES))} "
+           "(set it in the notebook's parameters cell or with papermill -p audience leader)")
+    _check(isinstance(show_answers, bool),
+           f"show_answers must be True or False, got {show_answers!r} ({type(show_answers).__name__})")
+    _check(render in RENDERS,
+           f"render={render!r} is not known; use 'live' (JupyterLab widgets and interactive charts) "
+           "or 'static' (printable handouts, set by `turn-east handouts`)")
+    _check(isinstance(student_name, str),
+           f"student_name must be a string (empty for no cover name), got {student_name!r}")
+    _check(quiz_seed is None or (isinstance(quiz_seed, int) and not isinstance(quiz_seed, bool)),
+           f"quiz_seed must be None (fixed question order) or an integer, got {quiz_seed!r} "
+           f"({type(quiz_seed).__name__})")
+    if data_dir is None:
+        return None
+    _check(isinstance(data_dir, (str, Path)) and str(data_dir).strip() != "",
+           f"data_dir must be None (the course's bundled data/ folder) or a folder path, got {data_dir!r}")
+    folder = Path(data_dir).expanduser()
+    resolved = folder.resolve()
+    _check(resolved.is_dir(),
+           f"data_dir: the folder {str(folder)!r} does not exist (resolved to {resolved}, relative to the "
+           f"working directory {Path.cwd()}). Fix: set data_dir = None to use the course's bundled data/ "
+           "folder, or give the path of a folder that holds datapackage.json and the course CSV files.")
+    return folder
+
+
+@dataclass
+class LessonContext:
+    """What a lesson notebook works with: the loaded course and two display helpers."""
+
+    lesson_id: str
+    course: Any
+    audience: str = "student"
+    show_answers: bool = False
+    render: str = "live"
+    student_name: str = ""
+    quiz_seed: int | None = None
+    figures: int = 0
+    last_quiz: Any = field(default=None, repr=False)
+
+    @property
+    def lesson(self) -> dict | None:
+        """This lesson's row of ``lessons.csv`` as a dict, or None for notebooks that are not lessons."""
+        table = getattr(self.course, "lessons", None)
+        if table is None or "id" not in getattr(table, "columns", ()):
+            return None
+        rows = table[table["id"] == self.lesson_id]
+        return None if rows.empty else rows.iloc[0].to_dict()
+
+    @property
+    def static(self) -> bool:
+        return self.render == "static"
+
+    # -- figures ---------------------------------------------------------------
+    def _next_div_id(self) -> str:
+        self.figures += 1
+        slug = re.sub(r"[^A-Za-z0-9_-]+", "-", self.lesson_id).strip("-") or "lesson"
+        return f"te-{slug}-fig{self.figures}"
+
+    def show(self, fig, description: str | None = None) -> None:
+        """Display a plotly figure and, below it, its plain-text description.
+
+        Returns None on purpose: a returned figure would be displayed a second time.
+        """
+        import plotly.io as pio
+
+        if not hasattr(fig, "to_plotly_json"):
+            raise TypeError(f"ctx.show() expects a plotly Figure (from turn_east.charts), got {type(fig).__name__}")
+        if description is None:
+            description = _description_of(fig)
+        div_id = self._next_div_id()
+        config = {
+            "displaylogo": False,
+            "responsive": True,
+            "toImageButtonOptions": {"format": "png", "filename": div_id},
+        }
+        title = _title_of(fig)
+        plain = f"Figure: {title}" if title else "Figure"
+        if description:
+            plain += f"\n{description}"
+        if self.static:
+            body = pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=div_id, config=config,
+                               default_width="100%", default_height=_height_of(fig), validate=False)
+            caption = (f'<figcaption><strong>Chart description.</strong> {html.escape(description)}</figcaption>'
+                       if description else "")
+            _display({"text/html": f'<figure class="te-figure" id="{div_id}-figure">{body}{caption}</figure>',
+                      "text/plain": plain})
+        else:
+            fig_dict = json.loads(pio.to_json(fig, validate=False, remove_uids=True))
+            fig_dict["config"] = config
+            _display({PLOTLY_MIME: fig_dict, "text/plain": plain})
+            if description:
+                _display({"text/markdown": f"**Chart description.** {_md_escape(description)}",
+                          "text/plain": description})
+
+    # -- quiz ------------------------------------------------------------------
+    def quiz_mode(self) -> str:
+        """Static quiz mode: the answer key for leaders (or show_answers), else printable questions with the offline self-check."""
+        return "key" if (self.show_answers or self.audience == "leader") else "selfcheck"
+
+    def quiz(self) -> None:
+        """Display this lesson's quiz: widgets when live, printable HTML in a handout.
+
+        The quiz object is kept as ``ctx.last_quiz``; nothing is returned, so it is shown once.
+        """
+        from turn_east.quiz import lesson_quiz
+
+        q = lesson_quiz(self.course, self.lesson_id, audience=self.audience, show_answers=self.show_answers,
+                        seed=self.quiz_seed, shuffle=self.quiz_seed is not None)
+        self.last_quiz = q
+        if self.static:
+            _display({"text/html": q.to_html(self.quiz_mode()), "text/plain": f"Quiz: {self.lesson_id}"})
+        else:
+            from IPython.display import display
+
+            display(q.widget())
+
+    # -- banners ---------------------------------------------------------------
+    def _banners(self) -> None:
+        parts_html, parts_md = [], []
+        if self.static:
+            parts_html.append(_STATIC_CSS)
+        if self.audience == "leader":
+            timing = _timing(self.lesson)
+            extra = f" {timing}" if timing else ""
+            parts_html.append(f'<div class="te-banner" role="note"><strong>Leader view</strong>: leader notes '
+                              f'and answer keys are shown.{html.escape(extra)}</div>')
+            parts_md.append(f"> **Leader view**: leader notes and answer keys are shown.{extra}")
+        if self.student_name:
+            name = self.student_name.strip()
+            parts_html.append(f'<p class="te-cover">Prepared for: <strong>{html.escape(name)}</strong></p>')
+            parts_md.append(f"Prepared for: **{_md_escape(name)}**")
+        if self.static:
+            # The style block always goes out (figure captions need it); banners only when they apply.
+            _display({"text/html": "\n".join(parts_html), "text/plain": "\n".join(parts_md)})
+        elif parts_md:
+            _display({"text/markdown": "\n\n".join(parts_md), "text/plain": "\n".join(parts_md)})
+
+
+def setup(lesson_id: str, audience: str = "student", show_answers: bool = False, data_dir=None,
+          render: str = "live", student_name: str = "", quiz_seed: int | None = None) -> LessonContext:
+    """Check the lesson's parameters, load the course data and return the lesson's context."""
+    folder = _validate(lesson_id, audience, show_answers, data_dir, render, student_name, quiz_seed)
+    from turn_east.data import load_course
+
+    course = load_course(folder)
+    ctx = LessonContext(lesson_id=lesson_id, course=course, audience=audience, show_answers=show_answers,
+                        render=render, student_name=student_name, quiz_seed=quiz_seed)
+    ctx._banners()
+    return ctx
+
+
+# -- helpers -------------------------------------------------------------------
+def _display(bundle: dict) -> None:
+    from IPython.display import display
+
+    display(bundle, raw=True)
+
+
+def _md_escape(text: str) -> str:
+    return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", text)
+
+
+def _title_of(fig) -> str:
+    try:
+        title = fig.layout.title.text
+    except AttributeError:
+        return ""
+    return re.sub(r"<[^>]+>", " ", title or "").strip()
+
+
+def _height_of(fig) -> str:
+    try:
+        height = fig.layout.height
+    except AttributeError:
+        height = None
+    return f"{int(height)}px" if height else FIGURE_HEIGHT
+
+
+def _description_of(fig) -> str:
+    meta = getattr(fig.layout, "meta", None)
+    if isinstance(meta, dict) and meta.get("description"):
+        return str(meta["description"])
+    try:
+        from turn_east.charts import describe
+    except ImportError:
+        return ""
+    return str(describe(fig) or "")
+
+
+def _timing(lesson: dict | None) -> str:
+    if not lesson:
+        return ""
+    parts = []
+    for key, label in (("reading_min", "reading"), ("exercise_min", "exercise"), ("discussion_min", "discussion")):
+        value = lesson.get(key)
+        try:
+            minutes = int(value)
+        except (TypeError, ValueError):
+            continue
+        parts.append(f"{label} {minutes} min")
+    if not parts:
+        return ""
+    total = sum(int(p.split()[1]) for p in parts)
+    return f"Timings: {', '.join(parts)} (total {total} min)."

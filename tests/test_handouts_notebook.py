@@ -1,0 +1,124 @@
+"""`turn_east.notebook.setup` and its LessonContext: parameter checks, live and static rendering."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import plotly.graph_objects as go
+import pytest
+
+from turn_east import notebook
+from turn_east.notebook import LessonContext, LessonParameterError, setup
+
+FIXTURES = Path(__file__).parent / "fixtures" / "handouts"
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    """Every bundle the context displays, in order."""
+    bundles: list[dict] = []
+    monkeypatch.setattr(notebook, "_display", bundles.append)
+    return bundles
+
+
+def _fig() -> go.Figure:
+    fig = go.Figure(go.Bar(x=["a", "b"], y=[1, 2]))
+    fig.update_layout(title="Two bars", meta={"description": "Two bars <b>a</b> & b."})
+    return fig
+
+
+@pytest.mark.parametrize("kwargs, expected", [
+    ({"audience": "teacher"}, ["audience='teacher'", "'student'", "'leader'"]),
+    ({"render": "print"}, ["render='print'", "'live'", "'static'"]),
+    ({"show_answers": "yes"}, ["show_answers must be True or False", "'yes'"]),
+    ({"quiz_seed": "7"}, ["quiz_seed must be None", "'7'"]),
+    ({"quiz_seed": True}, ["quiz_seed must be None"]),
+    ({"student_name": None}, ["student_name must be a string"]),
+    ({"data_dir": "/no/such/course-data"}, ["'/no/such/course-data' does not exist", "data_dir = None",
+                                            "datapackage.json"]),
+])
+def test_setup_rejects_bad_parameters_with_a_fix(kwargs, expected):
+    with pytest.raises(LessonParameterError) as info:
+        setup("02_stage_1_adjusting_to_asia", **kwargs)
+    for text in expected:
+        assert text in str(info.value)
+    assert isinstance(info.value, ValueError)
+
+
+def test_setup_rejects_empty_lesson_id():
+    with pytest.raises(LessonParameterError, match="lesson_id"):
+        setup("")
+
+
+def test_live_show_sends_plotly_json_and_a_description(shown):
+    ctx = LessonContext("02_x", course=None, render="live")
+    ctx.show(_fig())
+    ctx.show(_fig())
+    assert len(shown) == 4
+    fig_bundle, desc_bundle = shown[0], shown[1]
+    assert set(fig_bundle) == {PLOTLY_MIME, "text/plain"}
+    data = fig_bundle[PLOTLY_MIME]
+    assert data["data"][0]["type"] == "bar" and data["config"]["displaylogo"] is False
+    json.dumps(data)  # plain JSON, no numpy arrays
+    LessonContext("02_x", course=None, render="live").show(_fig())  # a fresh run of the lesson
+    assert json.dumps(shown[4][PLOTLY_MIME], sort_keys=True) == json.dumps(data, sort_keys=True)
+    assert "text/html" not in fig_bundle  # no random div ids in live output
+    assert "Chart description" in desc_bundle["text/markdown"] and r"\<b\>a\</b\>" in desc_bundle["text/markdown"]
+
+
+def test_static_show_sends_html_with_stable_ids_and_no_plotlyjs(shown):
+    ctx = LessonContext("02_stage_1", course=None, render="static")
+    ctx.show(_fig())
+    ctx.show(_fig())
+    first, second = shown[0]["text/html"], shown[1]["text/html"]
+    assert 'id="te-02_stage_1-fig1"' in first and 'id="te-02_stage_1-fig2"' in second
+    assert "<script src" not in first and "plotly.js v" not in first and len(first) < 20_000
+    assert "Plotly.newPlot" in first
+    assert "<figcaption><strong>Chart description.</strong> Two bars &lt;b&gt;a&lt;/b&gt; &amp; b.</figcaption>" in first
+    LessonContext("02_stage_1", course=None, render="static").show(_fig())  # a fresh run of the lesson
+    assert shown[2]["text/html"] == first  # deterministic across runs
+
+
+def test_show_returns_nothing_and_rejects_non_figures(shown):
+    ctx = LessonContext("x", course=None)
+    assert ctx.show(_fig()) is None  # a returned figure would be displayed twice
+    with pytest.raises(TypeError, match="plotly Figure"):
+        ctx.show({"data": []})
+
+
+def test_banners_for_leader_and_named_student(shown):
+    LessonContext("x", course=None, audience="leader", render="static", student_name="Zoë <Kim>")._banners()
+    page = shown[-1]["text/html"]
+    assert "Leader view" in page and "Prepared for: <strong>Zoë &lt;Kim&gt;</strong>" in page
+    LessonContext("x", course=None, audience="student", render="live")._banners()
+    assert len(shown) == 1  # a plain live student lesson shows no banner
+    LessonContext("x", course=None, audience="leader", render="live")._banners()
+    assert "**Leader view**" in shown[-1]["text/markdown"]
+
+
+def test_quiz_mode_per_audience():
+    assert LessonContext("x", None).quiz_mode() == "selfcheck"
+    assert LessonContext("x", None, show_answers=True).quiz_mode() == "key"
+    assert LessonContext("x", None, audience="leader").quiz_mode() == "key"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("render", ["live", "static"])
+def test_fixture_lesson_runs_under_papermill(tmp_path, render):
+    import papermill as pm
+
+    nb = pm.execute_notebook(str(FIXTURES / "lesson-pass-minimal.ipynb"), str(tmp_path / "out.ipynb"),
+                             parameters={"render": render, "audience": "leader", "student_name": "Ann"},
+                             cwd=str(FIXTURES), progress_bar=False, kernel_name="python3")
+    mimes = [set(o.get("data", {})) for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    flat = set().union(*mimes)
+    if render == "live":
+        assert PLOTLY_MIME in flat and "application/vnd.jupyter.widget-view+json" in flat
+        assert "text/markdown" in flat
+    else:
+        assert PLOTLY_MIME not in flat and "application/vnd.jupyter.widget-view+json" not in flat
+        html = "".join(o["data"].get("text/html", "") for c in nb.cells if c.cell_type == "code"
+                       for o in c.outputs if "data" in o)
+        assert "te-quiz-key" in html and "Leader view" in html and "Prepared for: <strong>Ann</strong>" in html
