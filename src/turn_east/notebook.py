@@ -141,7 +141,8 @@ class LessonContext:
             plain += f"\n{description}"
         if self.static:
             body = pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=div_id, config=config,
-                               default_width="100%", default_height=_height_of(fig), validate=False)
+                               default_width="100%", default_height=_height_of(fig), validate=False,
+                               auto_play=False)  # slider charts start on the first period, not mid-animation
             caption = (f'<figcaption><strong>Chart description.</strong> {html.escape(description)}</figcaption>'
                        if description else "")
             _display({"text/html": f'<figure class="te-figure" id="{div_id}-figure">{body}{caption}</figure>',

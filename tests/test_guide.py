@@ -1,0 +1,124 @@
+"""The leader guide's plans come from the course: 90 minutes per lesson, real question ids, the lessons' own prompts."""
+
+import json
+
+import pytest
+from nbclient import NotebookClient
+import nbformat
+
+from conftest import ROOT
+from turn_east import guide
+from turn_east.quiz import load_bank
+
+GUIDE = ROOT / "notebooks" / "90_leader_guide.ipynb"
+
+
+@pytest.fixture(scope="module")
+def plans(course):
+    return guide.seminar_plans(course)
+
+
+@pytest.fixture(scope="module")
+def bank(course):
+    return load_bank(course)
+
+
+def _md(text, **meta):
+    return {"cell_type": "markdown", "metadata": dict(meta), "source": text}
+
+
+def test_a_plan_for_every_lesson_in_order(course, plans):
+    assert [p.lesson_id for p in plans] == list(course.lessons.sort_values("order")["id"])
+
+
+def test_every_plan_lasts_90_minutes_without_gaps(plans):
+    for p in plans:
+        assert p.total_minutes == guide.SESSION_MIN, p.lesson_id
+        start = 0
+        for row_start, minutes, segment, what in p.rows:
+            assert row_start == start and minutes > 0 and segment and what, (p.lesson_id, segment)
+            start += minutes
+        blocks = [r[2] for r in p.rows]
+        assert blocks[0] == "Recap" and blocks[-1] == "Wrap-up" and "Live quiz" in blocks
+
+
+def test_live_questions_are_the_lessons_own(plans, bank):
+    by_id = {q.id: q for q in bank}
+    for p in plans:
+        assert len(p.questions) == min(guide.LIVE_QUESTIONS, len(p.all_question_ids)), p.lesson_id
+        for q in p.questions:
+            assert by_id[q.id].lesson == p.lesson_id
+        types = {by_id[i].type for i in p.all_question_ids}
+        assert len({q.type for q in p.questions}) == min(len(types), len(p.questions)), "vary the types"
+        md = p.to_markdown()
+        for q in p.questions:
+            assert f"`{q.id}`" in md
+
+
+def test_charts_and_prompts_come_from_the_lesson_notebooks(plans):
+    for p in plans:
+        nb = json.loads((ROOT / "notebooks" / f"{p.lesson_id}.ipynb").read_text(encoding="utf-8"))
+        shown = sum(1 for c in nb["cells"] if c["cell_type"] == "code" and "ctx.show(" in "".join(c["source"]))
+        assert len(p.charts) == shown, p.lesson_id
+        assert p.prompts, f"{p.lesson_id}: no numbered prompts found under ## Discussion"
+        assert [x.number for x in p.prompts] == list(range(1, len(p.prompts) + 1)), p.lesson_id
+        text = " ".join(" ".join(c["source"]) for c in nb["cells"])
+        for x in p.prompts:
+            assert x.text.split()[-1].strip("*") in text
+        assert not any("Leader note" in x.text for x in p.prompts)
+
+
+def test_discussion_prompts_parser():
+    nb = {"cells": [
+        _md("## Quiz\n\n1. Not a prompt."),
+        _md("## Discussion\n\nIntro.\n\n1. First prompt\ncontinues here."),
+        _md("**Leader note** (about 7 minutes)\n\nModel answer.", tags=["leader"]),
+        _md("**2.** Second prompt."),
+        _md("**Leader note**\n\n*Timing:* 9 minutes.", tags=["leader"]),
+        _md("**3. Debate.** (Optional, if time allows.) Third."),
+        _md("## Key points\n\n1. Not a prompt either."),
+    ]}
+    got = [(p.number, p.text, p.minutes, p.optional) for p in guide.discussion_prompts(nb)]
+    assert got == [(1, "First prompt continues here.", 7, False), (2, "Second prompt.", 9, False),
+                   (3, "Debate. (Optional, if time allows.) Third.", None, True)]
+
+
+def test_prompts_that_do_not_fit_are_marked_optional(course):
+    plan = guide.seminar_plan(course, "02_stage_1_adjusting_to_asia")
+    long = [guide.Prompt(i, f"Prompt {i}", 20) for i in (1, 2, 3)]
+    plan.prompts = long
+    rows = guide._rows(plan, "stage")
+    assert sum(r[1] for r in rows) == 90
+    assert [p.optional for p in long] == [False, True, True]
+    assert "if time allows" in plan.to_markdown()
+
+
+def test_answers_only_when_asked(course, plans):
+    p = plans[2]
+    assert "*Answer:*" in p.to_markdown(show_answers=True, course=course)
+    assert "*Answer:*" not in p.to_markdown(show_answers=False, course=course)
+
+
+def test_guide_notebook_is_clean_and_starts_with_leader_parameters():
+    nb = json.loads(GUIDE.read_text(encoding="utf-8"))
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert all(c["outputs"] == [] and c["execution_count"] is None for c in code)
+    assert "parameters" in code[0]["metadata"]["tags"]
+    params = "".join(code[0]["source"]).replace(" ", "")
+    for line in ('audience="leader"', "show_answers=True", "data_dir=None"):
+        assert line in params
+    assert any("guide.show_plans(" in "".join(c["source"]) for c in code)
+
+
+@pytest.mark.slow
+def test_guide_notebook_runs_and_shows_every_lesson(course):
+    nb = nbformat.read(GUIDE, as_version=4)
+    NotebookClient(nb, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(GUIDE.parent)}}).execute()
+    shown = "\n".join(o.get("data", {}).get("text/markdown", "") for c in nb.cells if c.cell_type == "code"
+                      for o in c.outputs)
+    for title in course.lessons["title"]:
+        assert f"## {title}" in shown
+    assert "| Start | Minutes | Segment | What to do |" in shown
+    assert "Traceback" not in shown

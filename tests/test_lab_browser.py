@@ -1,0 +1,311 @@
+"""A lesson in real JupyterLab, driven by headless Chromium (Playwright + Debian's /usr/bin/chromium).
+
+Starts JupyterLab from the venv on a free port with a token, opens a finished lesson, runs all
+cells through the Run menu, and checks what a student meets: every chart drawn by the plotly
+JupyterLab extension, the ipywidgets quiz answering back ("Not quite" for a wrong option,
+"Correct" for the right one, both from turn_east.quiz.grade), no cell raising. It leaves a
+screenshot in build/test-artifacts/lab-lesson.png, and deletes the kernel sessions through the
+REST API and stops the server even when a check fails.
+
+The machine running the tests may be offline. plotly.js fetches the map outlines for geo charts
+from https://cdn.plot.ly/un/<name>.json; the test answers those requests from the copy the
+course ships for its handouts (src/turn_east/static/plotly-geo-topojson.js) and asserts that no
+other request leaves 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import json
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"]
+LESSON = "02_stage_1_adjusting_to_asia"
+NOTEBOOK = ROOT / "notebooks" / f"{LESSON}.ipynb"
+ARTIFACTS = ROOT / "build" / "test-artifacts"
+TOPOJSON = ROOT / "src" / "turn_east" / "static" / "plotly-geo-topojson.js"
+STARTUP_S = 60
+RUN_S = 90
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium "
+                                                      "(apt-get install chromium); .ci/run installs it"),
+]
+
+# JupyterLab settings for the test's own (temporary) user-settings folder: never autosave (the
+# lesson must stay without outputs), no news pop-up, every cell in the DOM so they can be counted.
+LAB_SETTINGS = {
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false",
+                                                                         "checkForUpdates": False},
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Lab:
+    """A running JupyterLab server and a cookie-aware REST client for it."""
+
+    def __init__(self, proc, url, token, log):
+        self.proc, self.url, self.token, self.log = proc, url, token, log
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def request(self, method, path, timeout=10):
+        xsrf = next((c.value for c in self.jar if c.name == "_xsrf"), "")
+        req = urllib.request.Request(f"{self.url}{path}", method=method,
+                                     headers={"Authorization": f"token {self.token}", "X-XSRFToken": xsrf})
+        with self.opener.open(req, timeout=timeout) as resp:
+            body = resp.read()
+        return json.loads(body) if body else None
+
+    def log_tail(self, n=40) -> str:
+        try:
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-n:])
+        except OSError:
+            return ""
+
+    def delete_sessions(self) -> list[str]:
+        # A page load sets the _xsrf cookie; the DELETE sends it back as X-XSRFToken along with the token.
+        self.opener.open(f"{self.url}/lab?token={self.token}", timeout=10).read()
+        deleted = []
+        for s in self.request("GET", "/api/sessions"):
+            self.request("DELETE", f"/api/sessions/{s['id']}")
+            deleted.append(s["path"])
+        return deleted
+
+
+@pytest.fixture
+def lab(tmp_path):
+    settings = tmp_path / "lab-settings"
+    for name, value in LAB_SETTINGS.items():
+        (settings / name).parent.mkdir(parents=True, exist_ok=True)
+        (settings / name).write_text(json.dumps(value), encoding="utf-8")
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "config"), JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))
+    port, token = _free_port(), secrets.token_hex(16)
+    log = tmp_path / "jupyterlab.log"
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",
+           f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+           f"--ServerApp.root_dir={ROOT}", f"--LabApp.user_settings_dir={settings}",
+           f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}", "--LabServerApp.extension_manager=readonly",
+           f"--FileCheckpoints.checkpoint_dir={tmp_path / 'checkpoints'}",  # absolute: no .ipynb_checkpoints/ in the repo
+           "--ServerApp.open_browser=False"]
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    server = Lab(proc, f"http://127.0.0.1:{port}", token, log)
+    try:
+        deadline = time.monotonic() + STARTUP_S
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"JupyterLab exited with code {proc.returncode}:\n{server.log_tail()}")
+            try:
+                server.request("GET", "/api/status", timeout=2)
+                break
+            except (urllib.error.URLError, ConnectionError, OSError):
+                if time.monotonic() > deadline:
+                    pytest.fail(f"JupyterLab did not answer within {STARTUP_S} s:\n{server.log_tail()}")
+                time.sleep(0.3)
+        yield server
+    finally:
+        try:
+            if proc.poll() is None:
+                server.delete_sessions()
+        except Exception as exc:  # the server is stopped below either way
+            print(f"could not delete the kernel sessions: {exc}", file=sys.stderr)
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+@pytest.fixture
+def page():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            yield context.new_page()
+        finally:
+            browser.close()
+
+
+def _topojson() -> tuple[str, dict[str, int]]:
+    """The shipped plotly-geo-topojson.js and where each map's JSON starts in it (name -> offset)."""
+    text = TOPOJSON.read_text(encoding="utf-8")
+    return text, {m.group(1): m.end() for m in re.finditer(r't\["(\w+)"\]=', text)}
+
+
+def _serve_map_outlines(page, served: list[str]) -> None:
+    text, where = _topojson()
+    decoder = json.JSONDecoder()
+
+    def fulfil(route):
+        name = route.request.url.rsplit("/", 1)[1].removesuffix(".json")
+        if name not in where:
+            route.fulfill(status=404, body="")
+            return
+        data, _ = decoder.raw_decode(text, where[name])
+        served.append(name)
+        route.fulfill(status=200, content_type="application/json", body=json.dumps(data))
+
+    page.route("https://cdn.plot.ly/un/*.json", fulfil)
+
+
+def _dismiss_notifications(page) -> None:
+    for close in page.locator(".jp-Notification-Toast-Close, .Toastify__close-button").all():
+        try:
+            close.click(timeout=1000)
+        except Exception:
+            pass
+
+
+def _lesson_counts():
+    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    code = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+    return len(code), sum(1 for s in code if re.search(r"\bctx\.show\(", s))
+
+
+def _first_single_question(course):
+    from turn_east.quiz import lesson_quiz
+
+    quiz = lesson_quiz(course, LESSON)
+    for number, q in enumerate(quiz.questions, 1):
+        if q.type == "single":
+            wrong = next(c for c in q.choices if c != q.answer[0])
+            return number, len(quiz.questions), wrong, q.answer[0]
+    pytest.fail(f"{LESSON} has no single-choice question to answer")
+
+
+def _first_text_question(course):
+    from turn_east.quiz import lesson_quiz
+
+    quiz = lesson_quiz(course, LESSON)
+    for number, q in enumerate(quiz.questions, 1):
+        if q.type == "text":
+            return number, q.answer[0]
+    return None
+
+
+def test_lesson_runs_in_jupyterlab_with_charts_and_a_live_quiz(lab, page, course):
+    started = time.monotonic()
+    before = NOTEBOOK.read_bytes()
+    n_code, n_charts = _lesson_counts()
+    q_number, q_total, wrong, right = _first_single_question(course)
+
+    external, served, page_errors = [], [], []
+    page.on("request", lambda r: external.append(r.url)
+            if urlsplit(r.url).hostname not in ("127.0.0.1", "localhost") and not r.url.startswith("data:")
+            else None)
+    page.on("pageerror", lambda e: page_errors.append(str(e)))
+    _serve_map_outlines(page, served)
+
+    page.goto(f"{lab.url}/lab/tree/notebooks/{NOTEBOOK.name}?token={lab.token}")
+    panel = page.locator(".jp-NotebookPanel").filter(has=page.locator(".jp-Notebook")).first
+    # Run All only once the kernel is idle; before that the request can be lost.
+    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']",
+                           timeout=STARTUP_S * 1000)
+    _dismiss_notifications(page)
+    # Give the notebook focus (Run All is disabled while, say, the file browser is the current widget).
+    panel.locator(".jp-Cell .jp-InputPrompt").first.click()
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.locator("li.lm-Menu-item[data-command='runmenu:run-all']").click()
+
+    # Finished when every code cell has an execution count, or stopped early by an error.
+    page.wait_for_function(
+        """([n]) => {
+            const prompts = [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputArea-prompt')];
+            const done = prompts.length === n && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+            const failed = document.querySelector('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]');
+            return done || (failed && /Traceback|Error/.test(failed.textContent));
+        }""", arg=[n_code], timeout=RUN_S * 1000)
+    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']",
+                           timeout=30_000)
+
+    errors = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
+    raised = [t[:600] for t in errors.all_inner_texts() if re.search(r"Traceback|\w*Error\b", t)]
+    assert not raised, f"a cell raised:\n{raised[0]}"
+    assert panel.locator(".jp-InputArea-prompt", has_text="[*]").count() == 0
+
+    # Every ctx.show() cell drew its chart through the plotly JupyterLab extension.
+    page.wait_for_function(
+        """([n]) => [...document.querySelectorAll('.jp-RenderedPlotly')]
+                .filter(d => d.querySelector('.plot-container .main-svg')).length >= n""",
+        arg=[n_charts], timeout=30_000)
+    drawn = page.locator(".jp-RenderedPlotly .plot-container").count()
+    assert drawn >= n_charts >= 3, (drawn, n_charts)
+    assert page.locator(".js-plotly-plot").count() >= n_charts
+    if "northeast_asia_map" in NOTEBOOK.read_text(encoding="utf-8"):
+        assert page.locator(".jp-RenderedPlotly .geolayer path").count() > 0, "the map has no outlines"
+
+    # The quiz, through the page: a wrong option, Check, "Not quite"; the right one, Check, "Correct".
+    item = (page.locator(".widget-vbox").filter(has_text=f"Question {q_number} of {q_total}")
+            .filter(has_not_text=f"Question {q_number + 1} of {q_total}").last)
+    item.scroll_into_view_if_needed()
+    _dismiss_notifications(page)
+    feedback = item.locator(".widget-html-content").nth(1)
+    item.locator(".widget-radio-box label", has_text=wrong).click()
+    item.get_by_role("button", name="Check").click()
+    page.wait_for_function("e => /Not quite|Correct/.test(e.textContent)", arg=feedback.element_handle(),
+                           timeout=15_000)
+    text = feedback.inner_text()
+    assert "Not quite" in text and wrong in text, text
+    assert "Reread:" in text, text
+    item.locator(".widget-radio-box label", has_text=right).click()
+    item.get_by_role("button", name="Check").click()
+    page.wait_for_function("e => /Correct/.test(e.textContent)", arg=feedback.element_handle(), timeout=15_000)
+    assert "Correct" in feedback.inner_text() and right in feedback.inner_text()
+    assert "Why:" in item.inner_text(), "the explanation appears after a correct answer"
+
+    typed = _first_text_question(course)
+    if typed:
+        t_number, t_answer = typed
+        t_item = (page.locator(".widget-vbox").filter(has_text=f"Question {t_number} of {q_total}")
+                  .filter(has_not_text=f"Question {t_number + 1} of {q_total}").last)
+        t_item.locator("input[type=text]").fill(t_answer.lower())
+        t_item.locator("input[type=text]").press("Enter")
+        t_item.get_by_role("button", name="Check").click()
+        t_feedback = t_item.locator(".widget-html-content").nth(1)
+        page.wait_for_function("e => /Correct|Not quite/.test(e.textContent)", arg=t_feedback.element_handle(),
+                               timeout=15_000)
+        assert "Correct" in t_feedback.inner_text(), t_feedback.inner_text()
+        page.wait_for_function("() => /Score: 2 of/.test(document.body.innerText)", timeout=15_000)
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "lab-lesson.png"))
+
+    assert page_errors == [], page_errors
+    assert {urlsplit(u).hostname for u in external} <= {"cdn.plot.ly"}, external
+    if served:
+        print(f"answered plotly's CDN map requests from the shipped copy: {served}")
+
+    # Shut the kernel down through the REST API, then make sure nothing is left running.
+    assert lab.delete_sessions() == [f"notebooks/{NOTEBOOK.name}"]
+    assert lab.request("GET", "/api/kernels") == []
+    assert NOTEBOOK.read_bytes() == before, "the lesson file changed on disk (was it saved with outputs?)"
+    print(f"JupyterLab lesson test took {time.monotonic() - started:.1f} s")
