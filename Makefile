@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 JOBS ?= auto
 
-.PHONY: venv test lab handouts exercises workspace validate bench clean
+.PHONY: venv test lab handouts exercises workspace validate bench slides clean
 
 venv: $(STAMP)
 
@@ -23,8 +23,9 @@ test: venv
 validate: venv
 	$(BIN)/turn-east validate
 
+# JupyterLab refuses to start as root unless told; CI and containers run as root.
 lab: venv
-	$(BIN)/jupyter lab notebooks/00_course_map.ipynb
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_course_map.ipynb
 
 handouts: venv
 	$(BIN)/turn-east handouts
@@ -34,6 +35,9 @@ exercises: venv
 
 workspace: venv
 	$(BIN)/turn-east workspace
+
+slides: venv
+	$(BIN)/python -m turn_east.slides
 
 bench: venv
 	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
