@@ -23,8 +23,17 @@ def test_committed_without_outputs(path):
         if cell["cell_type"] != "code":
             continue
         checked = "".join(cell["source"]).lstrip().startswith("# NBVAL_CHECK_OUTPUT")
-        if cell.get("execution_count") is not None:
+        if cell.get("execution_count") is not None and not checked:
             dirty.append(f"cell {i}: execution_count {cell['execution_count']}")
         if cell.get("outputs") and not checked:
             dirty.append(f"cell {i}: {len(cell['outputs'])} output(s)")
     assert not dirty, f"{path.name} has outputs; clear them before committing: {dirty}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_checked_cells_carry_their_reference(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] == "code" and "".join(cell["source"]).lstrip().startswith("# NBVAL_CHECK_OUTPUT"):
+            assert cell["outputs"], (f"{path.name} cell {i}: no reference output; run "
+                                     "`python -m turn_east.devtools refresh-checked-outputs`")
