@@ -165,6 +165,26 @@ def test_handouts_are_offline(batch):
     # the map's outlines ship beside the handouts too (plotly.js would fetch them from its CDN)
     assert '<script src="../plotly-geo-topojson.js"></script>' in student
     assert (folder / "plotly-geo-topojson.js").stat().st_size > 100_000
+    # written from the course's one copy of the outlines (static/topojson/*.json), not a second copy
+    assert (folder / "plotly-geo-topojson.js").read_text(encoding="utf-8") == handouts.geo_assets_js()
+
+
+def test_geo_assets_js_wraps_the_topojson_files_as_they_are(tmp_path):
+    files = sorted(handouts.TOPOJSON_DIR.glob("*.json"))
+    assert [f.name for f in files] == ["world_50m.json"]  # only what northeast_asia_map needs (scope world, 50m)
+    js = handouts.geo_assets_js()
+    assert js == handouts.geo_assets_js()  # the same bytes on every run
+    assert not EXTERNAL_TAG.search(js) and "window.PlotlyGeoAssets" in js
+    for f in files:
+        assert f"t[{json.dumps(f.stem)}]={f.read_text(encoding='utf-8').strip()};" in js
+    assert not list(handouts.PACKAGE_DIR.glob("static/*.js")), "a second copy of the outlines in static/"
+    handouts.install_plotly_js(tmp_path)
+    first = (tmp_path / handouts.GEO_JS).stat().st_mtime_ns
+    handouts.install_plotly_js(tmp_path)  # unchanged: not rewritten
+    assert (tmp_path / handouts.GEO_JS).stat().st_mtime_ns == first
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(FileNotFoundError, match="no topojson files"):
+        handouts.geo_assets_js(tmp_path / "empty")
 
 
 @pytest.mark.slow

@@ -94,6 +94,9 @@ def test_every_chart_renders_with_a_clean_console(rendered, browser):
                               ".filter(d => d.querySelector('.main-svg')).map(d => d.id)")
         assert sorted(drawn) == sorted(expected), path
         assert page.evaluate("typeof window.Plotly") == "object"
+        # the fixture's map drew its coastlines (plotly's default layer) from plotly-geo-topojson.js, offline
+        page.wait_for_function("""() => [...document.querySelectorAll('.geolayer .layer.coastlines path')]
+            .some(p => (p.getAttribute('d') || '').length > 1000)""", timeout=15_000)
         assert problems == [], (path, problems)
         assert [u for u in requests if not u.startswith("file://")] == [], path
         page.close()

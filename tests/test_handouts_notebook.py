@@ -8,7 +8,8 @@ from pathlib import Path
 import plotly.graph_objects as go
 import pytest
 
-from turn_east import notebook
+from conftest import ROOT
+from turn_east import charts, notebook
 from turn_east.notebook import LessonContext, LessonParameterError, setup
 
 FIXTURES = Path(__file__).parent / "fixtures" / "handouts"
@@ -79,6 +80,92 @@ def test_static_show_sends_html_with_stable_ids_and_no_plotlyjs(shown):
     assert "<figcaption><strong>Chart description.</strong> Two bars &lt;b&gt;a&lt;/b&gt; &amp; b.</figcaption>" in first
     LessonContext("02_stage_1", course=None, render="static").show(_fig())  # a fresh run of the lesson
     assert shown[2]["text/html"] == first  # deterministic across runs
+
+
+TOPOJSON_DIR = ROOT / "src" / "turn_east" / "static" / "topojson"
+TOPOJSON_URL = "files/src/turn_east/static/topojson/"  # below the server's base URL when its root is the repo
+
+
+@pytest.fixture
+def jupyter_server(tmp_path, monkeypatch):
+    """A Jupyter server's runtime file, as the kernel it started finds it; returns a writer for its info."""
+    runtime = tmp_path / "runtime"
+    runtime.mkdir()
+    pid = 424242
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(runtime))
+    monkeypatch.setenv("JPY_PARENT_PID", str(pid))
+    monkeypatch.delenv("JUPYTERHUB_SERVICE_PREFIX", raising=False)
+
+    def write(**info):
+        (runtime / f"jpserver-{pid}.json").write_text(json.dumps({"pid": pid, "token": "t", **info}))
+
+    return write
+
+
+@pytest.mark.parametrize("base_url, expected", [
+    ("/", "/" + TOPOJSON_URL),                            # make lab: jupyter lab from the repo root
+    ("/user/ada-lovelace-x1y2/", "/user/ada-lovelace-x1y2/" + TOPOJSON_URL),  # Binder / JupyterHub
+])
+def test_live_map_loads_its_outlines_from_the_jupyter_server(shown, course, jupyter_server, base_url, expected):
+    jupyter_server(base_url=base_url, root_dir=str(ROOT))
+    for _ in range(2):  # two fresh runs of the lesson
+        ctx = LessonContext("02_x", course=course, render="live")
+        ctx.show(charts.northeast_asia_map(course))
+        ctx.show(_fig())
+    maps = [b[PLOTLY_MIME] for b in shown if PLOTLY_MIME in b and b[PLOTLY_MIME]["data"][0]["type"] == "scattergeo"]
+    bars = [b[PLOTLY_MIME] for b in shown if PLOTLY_MIME in b and b[PLOTLY_MIME]["data"][0]["type"] == "bar"]
+    assert len(maps) == len(bars) == 2
+    assert maps[0]["config"]["topojsonURL"] == expected
+    assert json.dumps(maps[0], sort_keys=True) == json.dumps(maps[1], sort_keys=True)  # deterministic
+    assert "topojsonURL" not in bars[0]["config"]  # only maps need outlines
+    # plotly.js asks for <topojsonURL><scope>_<resolution>m.json: the course ships that very file
+    geo = maps[0]["layout"]["geo"]
+    name = f"{geo.get('scope', 'world')}_{geo.get('resolution', 110)}m.json"
+    assert (ROOT / expected.removeprefix(base_url + "files/") / name).is_file()  # /files/<path> = <root>/<path>
+    assert (TOPOJSON_DIR / name).is_file() and json.loads((TOPOJSON_DIR / name).read_text())["type"] == "Topology"
+
+
+def test_live_map_keeps_plotlys_default_without_a_server_that_serves_the_outlines(shown, course, jupyter_server,
+                                                                                  tmp_path):
+    def map_config():
+        LessonContext("02_x", course=course, render="live").show(charts.northeast_asia_map(course))
+        return shown[-2][PLOTLY_MIME]["config"]
+
+    assert "topojsonURL" not in map_config()  # papermill, nbval: no Jupyter server started the kernel
+    jupyter_server(base_url="/", root_dir=str(tmp_path))  # a server whose root does not hold the course
+    assert "topojsonURL" not in map_config()
+    jupyter_server(base_url="/", root_dir=str(ROOT / "src" / "turn_east" / "static" / "topojson" / "world_50m.json"))
+    assert "topojsonURL" not in map_config()
+    jupyter_server(base_url="/lab-root/", root_dir=str(ROOT / "src"))  # root = src/: the path is shorter
+    assert map_config()["topojsonURL"] == "/lab-root/files/turn_east/static/topojson/"
+
+
+def test_topojson_url_rules(tmp_path, monkeypatch):
+    monkeypatch.delenv("JUPYTERHUB_SERVICE_PREFIX", raising=False)
+    folder = tmp_path / "my course" / "static" / "topojson"
+    folder.mkdir(parents=True)
+    assert notebook.topojson_url({"base_url": "/", "root_dir": str(tmp_path)}, folder) is None  # no files
+    (folder / "world_50m.json").write_text('{"type": "Topology"}')
+    assert (notebook.topojson_url({"base_url": "/", "root_dir": str(tmp_path)}, folder)
+            == "/files/my%20course/static/topojson/")
+    monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/bo/")
+    assert (notebook.topojson_url({"base_url": None, "root_dir": str(tmp_path)}, folder)
+            == "/user/bo/files/my%20course/static/topojson/")
+    assert (notebook.topojson_url({"base_url": "/srv", "root_dir": str(tmp_path / "my course")}, folder)
+            == "/srv/files/static/topojson/")
+    hidden = tmp_path / ".cache" / "topojson"
+    hidden.mkdir(parents=True)
+    (hidden / "world_50m.json").write_text('{"type": "Topology"}')
+    assert notebook.topojson_url({"base_url": "/", "root_dir": str(tmp_path)}, hidden) is None  # /files/ refuses
+    assert notebook.topojson_url({}, folder) is None
+
+
+def test_the_server_is_the_one_that_started_the_kernel(jupyter_server, monkeypatch):
+    assert notebook._jupyter_server() is None
+    jupyter_server(base_url="/user/x/", root_dir="/home/jovyan")
+    assert notebook._jupyter_server() == {"base_url": "/user/x/", "root_dir": "/home/jovyan"}  # no token kept
+    monkeypatch.setenv("JPY_PARENT_PID", "7")  # another process started this kernel
+    assert notebook._jupyter_server() is None
 
 
 def test_show_returns_nothing_and_rejects_non_figures(shown):

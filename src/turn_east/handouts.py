@@ -11,6 +11,7 @@ Output (``--out``, default ``build/``)::
 
     build/handouts/index.html                 course map linking every handout (date, data version)
     build/handouts/plotly.min.js              plotly.js, shipped once; handouts load it relatively
+    build/handouts/plotly-geo-topojson.js     map outlines (from static/topojson/), loaded by handouts with a map
     build/handouts/student/<lesson>.html      leader cells dropped, questions without answers
     build/handouts/leader/<lesson>.html       leader notes, timings, answer keys with explanations
     build/handouts/cohort/<student>/<lesson>.html   personalised copies (--cohort)
@@ -58,7 +59,9 @@ DEFAULT_NOTEBOOKS = ROOT / "notebooks"
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 TEMPLATE_NAME = "handout"
 GEO_JS = "plotly-geo-topojson.js"  # map outlines for plotly geo charts (plotly.js would fetch them from a CDN)
-GEO_SOURCE = PACKAGE_DIR / "static" / GEO_JS
+# The outlines themselves: plain topojson files, the one copy in the repo. Live JupyterLab loads them
+# through plotly's topojsonURL (turn_east.notebook); handouts get GEO_JS, written from them by geo_assets_js().
+TOPOJSON_DIR = PACKAGE_DIR / "static" / "topojson"
 _GEO_TRACE = re.compile(r'"type":\s*"(?:scattergeo|choropleth)"')
 AUDIENCES = ("student", "leader")
 COURSE_TITLE = "North Korea in Russia's Turn to the East"
@@ -416,11 +419,42 @@ def _install(src: Path, dst: Path) -> Path:
     return dst
 
 
+_GEO_JS_HEADER = """/* Offline map outlines for plotly.js geo charts in turn-east handouts, written by turn-east handouts
+ * from src/turn_east/static/topojson/*.json ({names}): the topojson of plotly.js (as in dist/plotly-geo-assets.js
+ * of the npm package plotly.js, MIT licence, Copyright Plotly, Inc.; outlines from UN / Natural Earth geodata).
+ * plotly.js reads window.PlotlyGeoAssets.topojson[name] before it would fetch https://cdn.plot.ly/un/<name>.json,
+ * so a handout that loads this file after plotly.min.js draws its maps without the internet (even from file://,
+ * where plotly.js could not fetch a .json file). */
+"""
+
+
+def geo_assets_js(topojson_dir: Path = TOPOJSON_DIR) -> str:
+    """The handouts' ``plotly-geo-topojson.js``: every ``<name>.json`` of ``topojson_dir`` as
+    ``window.PlotlyGeoAssets.topojson[name]``, in name order (the same bytes on every run)."""
+    files = sorted(topojson_dir.glob("*.json"))
+    if not files:
+        raise FileNotFoundError(f"no topojson files in {topojson_dir}: the handouts' maps would have no outlines")
+    parts = [_GEO_JS_HEADER.format(names=", ".join(f.stem for f in files)),
+             "(function(){var w=window;w.PlotlyGeoAssets=w.PlotlyGeoAssets||{topojson:{}};"
+             "w.PlotlyGeoAssets.topojson=w.PlotlyGeoAssets.topojson||{};var t=w.PlotlyGeoAssets.topojson;\n"]
+    for f in files:
+        text = f.read_text(encoding="utf-8").strip()
+        data = json.loads(text)  # plain JSON only: the file is pasted into a script as it is
+        if not isinstance(data, dict) or data.get("type") != "Topology":
+            raise ValueError(f"{f} is not a topojson Topology")
+        parts.append(f"t[{json.dumps(f.stem)}]={text};\n")
+    parts.append("})();\n")
+    return "".join(parts)
+
+
 def install_plotly_js(handouts_dir: Path) -> Path:
-    """Copy plotly's bundled plotly.min.js (and the offline map outlines) beside the handouts, once."""
+    """Copy plotly's bundled plotly.min.js (and write the offline map outlines) beside the handouts, once."""
     import plotly
 
-    _install(GEO_SOURCE, handouts_dir / GEO_JS)
+    geo_js = handouts_dir / GEO_JS
+    text = geo_assets_js()
+    if not geo_js.exists() or geo_js.read_text(encoding="utf-8") != text:
+        write_atomic(geo_js, text)
     return _install(Path(plotly.__file__).parent / "package_data" / "plotly.min.js", handouts_dir / "plotly.min.js")
 
 

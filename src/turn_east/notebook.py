@@ -10,7 +10,10 @@ Two renderers:
 
 * ``render="live"`` (JupyterLab, the default): figures go out as plotly's own mime
   type ``application/vnd.plotly.v1+json`` (deterministic JSON, no random div ids)
-  with the description as Markdown below; quizzes are ipywidgets.
+  with the description as Markdown below; quizzes are ipywidgets. A map's config points
+  plotly's ``topojsonURL`` at the course's own outlines as the Jupyter server that runs the
+  kernel serves them (``<base_url>files/src/turn_east/static/topojson/``), so maps draw
+  without the internet; see :func:`topojson_url`.
 * ``render="static"`` (handouts, ``turn-east handouts``): figures go out as
   ``text/html`` with a deterministic div id (lesson id + counter) and *without*
   plotly.js (the handouts ship ``plotly.min.js`` once beside them); quizzes as
@@ -26,14 +29,19 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 AUDIENCES = ("student", "leader")
 RENDERS = ("live", "static")
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
+# plotly.js's map outlines, shipped with the course (plotly.js would fetch them from https://cdn.plot.ly/un/).
+TOPOJSON_DIR = Path(__file__).resolve().parent / "static" / "topojson"
+GEO_TRACES = frozenset({"scattergeo", "choropleth"})
 FIGURE_HEIGHT = "500px"
 
 # One small style block, sent once per static notebook (handouts are offline: no external CSS).
@@ -149,6 +157,10 @@ class LessonContext:
                       "text/plain": plain})
         else:
             fig_dict = json.loads(pio.to_json(fig, validate=False, remove_uids=True))
+            if _is_map(fig_dict):
+                url = topojson_url()
+                if url:  # else plotly's default, its CDN
+                    config["topojsonURL"] = url
             fig_dict["config"] = config
             _display({PLOTLY_MIME: fig_dict, "text/plain": plain})
             if description:
@@ -213,6 +225,63 @@ def setup(lesson_id: str, audience: str = "student", show_answers: bool = False,
 
 
 # -- helpers -------------------------------------------------------------------
+def _is_map(fig_dict: dict) -> bool:
+    """True when the figure has a geo subplot, i.e. plotly.js will want a topojson file."""
+    return (any(t.get("type") in GEO_TRACES for t in fig_dict.get("data") or ())
+            or any(re.fullmatch(r"geo\d*", k) for k in fig_dict.get("layout") or {}))
+
+
+def _jupyter_server() -> dict | None:
+    """``base_url`` and ``root_dir`` of the Jupyter server that started this kernel, or None.
+
+    A Jupyter server writes ``jpserver-<its pid>.json`` into the Jupyter runtime folder (which its
+    kernels share through the environment), and jupyter_client tells a kernel its launcher's pid in
+    ``JPY_PARENT_PID``. Kernels run by papermill, nbval or nbclient have no such server.
+    """
+    try:
+        from jupyter_core.paths import jupyter_runtime_dir
+    except ImportError:
+        return None
+    pid = os.environ.get("JPY_PARENT_PID", "")
+    pid = int(pid) if pid.isdigit() else os.getppid()
+    try:
+        info = json.loads((Path(jupyter_runtime_dir()) / f"jpserver-{pid}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(info, dict) or info.get("pid") != pid or not isinstance(info.get("root_dir"), str):
+        return None
+    return {"base_url": info.get("base_url"), "root_dir": info["root_dir"]}
+
+
+def topojson_url(server: dict | None = None, topojson_dir: Path = TOPOJSON_DIR) -> str | None:
+    """Where the browser finds the course's map outlines, for plotly's ``topojsonURL`` config.
+
+    The Jupyter server's ``/files/`` endpoint serves every file under its root folder, so when
+    ``topojson_dir`` lies there (JupyterLab started from the repo, ``make lab``, Binder) the answer is
+    ``<base_url>files/<topojson_dir relative to the root>/``, e.g. ``/files/src/turn_east/static/topojson/``
+    or, on Binder, ``/user/<name>/files/src/turn_east/static/topojson/``: the same on every run
+    under that server. The base URL is the server's own (else ``$JUPYTERHUB_SERVICE_PREFIX``, else
+    ``/``). None (plotly's default, its CDN) when there is no Jupyter server or the files lie outside
+    its root (e.g. a non-editable install), or in a hidden folder, which ``/files/`` refuses.
+    server: ``{"base_url": ..., "root_dir": ...}``; by default the server that started this kernel.
+    """
+    if not any(topojson_dir.glob("*.json")):
+        return None
+    server = _jupyter_server() if server is None else server
+    if not server or not server.get("root_dir"):
+        return None
+    try:
+        rel = topojson_dir.resolve().relative_to(Path(server["root_dir"]).expanduser().resolve())
+    except (OSError, ValueError):
+        return None
+    if any(part.startswith(".") for part in rel.parts):
+        return None
+    base = server.get("base_url") or os.environ.get("JUPYTERHUB_SERVICE_PREFIX") or "/"
+    base = "/" + base.strip("/") + "/" if base.strip("/") else "/"
+    path = "/".join(quote(part) for part in rel.parts)
+    return f"{base}files/{path}/" if path else f"{base}files/"
+
+
 def _display(bundle: dict) -> None:
     from IPython.display import display
 
