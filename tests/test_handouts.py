@@ -334,3 +334,18 @@ def _plotly_js() -> Path:
     import plotly
 
     return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+def test_links_between_lessons_point_at_handouts():
+    from turn_east.handouts import link_handouts
+
+    page = ('<p>See <a href="03_stage_2_after_crimea.ipynb">Stage Two</a>, '
+            '<a href="../notebooks/03_stage_2_after_crimea.ipynb#quiz">its quiz</a>, '
+            '<a href="../exercises/03_stage_2_after_crimea.ipynb">the exercise</a> and '
+            '<a href="https://example.org/a.ipynb">elsewhere</a>.</p>')
+    out = link_handouts(page, ["03_stage_2_after_crimea"])
+    assert '<a href="03_stage_2_after_crimea.html">Stage Two</a>' in out
+    assert '<a href="03_stage_2_after_crimea.html#quiz">its quiz</a>' in out
+    assert '<a href="https://example.org/a.ipynb">elsewhere</a>' in out, "web links stay links"
+    assert out.count(".ipynb") == 1
+    assert "the exercise" in out and "te-notebook-ref" in out

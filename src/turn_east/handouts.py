@@ -327,6 +327,7 @@ class Job:
     footer: str
     pdf: bool = False
     chromium: str = ""
+    lesson_ids: tuple = ()   # every lesson of the course: links to them point at their handouts
 
 
 @dataclass
@@ -349,7 +350,7 @@ def _rel(target: Path, start: Path) -> str:
 
 
 def build_jobs(lessons, audiences, out: Path, params: dict, *, cohort=None, pdf=False, chromium="",
-               data_version="") -> list[Job]:
+               data_version="", lesson_ids=()) -> list[Job]:
     handouts = out / "handouts"
     plotly_js = handouts / "plotly.min.js"
     index = handouts / "index.html"
@@ -366,7 +367,8 @@ def build_jobs(lessons, audiences, out: Path, params: dict, *, cohort=None, pdf=
                    label=label, html_path=str(html_path), executed_path=str(exec_dir / f"{lesson.id}.ipynb"),
                    parameters=tuple(sorted(injected.items())), plotly_url=_rel(plotly_js, html_dir),
                    geo_url=_rel(handouts / GEO_JS, html_dir),
-                   index_url=_rel(index, html_dir), footer=footer, pdf=pdf, chromium=chromium)
+                   index_url=_rel(index, html_dir), footer=footer, pdf=pdf, chromium=chromium,
+                   lesson_ids=tuple(lesson_ids) or tuple(l.id for l in lessons))
 
     for lesson in lessons:
         for audience in audiences:
@@ -497,6 +499,24 @@ _STRIP_SCRIPT = re.compile(r"""<script\b[^>]*\bsrc\s*=\s*["']?(?:https?:)?//[^>]
 _STRIP_LINK = re.compile(r"""<link\b[^>]*\bhref\s*=\s*["']?(?:https?:)?//[^>]*>""", re.I)
 
 
+_NOTEBOOK_LINK = re.compile(r"""<a\b([^>]*?)\bhref=(["'])((?![a-z][a-z0-9+.-]*:)[^"'#]*?([^/"'#]+)\.ipynb)(#[^"']*)?\2([^>]*)>(.*?)</a>""",
+                            re.I | re.S)
+
+
+def link_handouts(page: str, lesson_ids) -> str:
+    """Point links to lesson notebooks at their handouts (same folder); a link to any other
+    notebook (an exercise, the leader guide) keeps its text but loses the dead link."""
+    known = set(lesson_ids)
+
+    def fix(m):
+        before, quote, _path, stem, anchor, after, text = m.groups()
+        if stem in known:
+            return f"<a{before}href={quote}{stem}.html{anchor or ''}{quote}{after}>{text}</a>"
+        return f'<span class="te-notebook-ref" title="a notebook in the course repository">{text}</span>'
+
+    return _NOTEBOOK_LINK.sub(fix, page)
+
+
 def make_offline(page: str) -> str:
     """Drop any <script src> / <link href> pointing off the machine (a safety net behind the template)."""
     return _STRIP_LINK.sub("", _STRIP_SCRIPT.sub("", page))
@@ -612,7 +632,7 @@ def render_job(job: Job) -> Result:
                      "te_audience_label": ("Seminar leader's copy" if job.audience == "leader"
                                            else "Student handout")}
         body, _ = _exporter(job.audience).from_notebook_node(nb, resources=resources)
-        body = make_offline(body)
+        body = link_handouts(make_offline(body), job.lesson_ids)
         leftovers = external_references(body)
         if leftovers:
             raise RuntimeError("the handout would load from the internet: "
@@ -818,7 +838,7 @@ def plan(args) -> Plan:
                              "Install it (Debian/Ubuntu: sudo apt-get install chromium) or leave out --pdf.")
     out = Path(args.out)
     jobs = build_jobs(lessons, audiences, out, injected, cohort=cohort, pdf=args.pdf, chromium=chromium,
-                      data_version=_data_version(data_dir))
+                      data_version=_data_version(data_dir), lesson_ids=[l.id for l in all_lessons])
     return Plan(jobs, all_lessons, lessons, audiences, cohort, out, data_dir, max(1, min(args.jobs, len(jobs) or 1)))
 
 
