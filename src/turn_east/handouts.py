@@ -509,8 +509,9 @@ def link_handouts(page: str, lesson_ids) -> str:
     known = set(lesson_ids)
 
     def fix(m):
-        before, quote, _path, stem, anchor, after, text = m.groups()
-        if stem in known:
+        before, quote, path, stem, anchor, after, text = m.groups()
+        folder = path[: -len(stem) - len(".ipynb")].strip("./")
+        if stem in known and folder in ("", "notebooks"):
             return f"<a{before}href={quote}{stem}.html{anchor or ''}{quote}{after}>{text}</a>"
         return f'<span class="te-notebook-ref" title="a notebook in the course repository">{text}</span>'
 
