@@ -17,8 +17,12 @@ $(STAMP): pyproject.toml
 	 else $(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test]'; fi
 	@touch $(STAMP)
 
+# Two phases: everything but the browser tests in parallel (nbval executes every notebook), then the
+# headless-Chromium tests one at a time, since a JupyterLab run-through is fragile on a loaded machine.
 test: venv
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile --nbval-lax -p no:cacheprovider tests notebooks exercises solutions
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile --nbval-lax -p no:cacheprovider -m "not browser" \
+		tests notebooks exercises solutions
+	$(BIN)/python -m pytest -p no:cacheprovider -m browser tests
 
 validate: venv
 	$(BIN)/turn-east validate

@@ -233,37 +233,51 @@ def test_lesson_runs_in_jupyterlab_with_charts_and_a_live_quiz(lab, page, course
                            timeout=STARTUP_S * 1000)
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    # On a loaded machine the indicator can say idle a moment before the kernel takes requests, and
-    # Run All then runs nothing: try again (up to 3 times) when no cell has started within 15 s.
-    for attempt in range(3):
-        _dismiss_notifications(page)
-        # Give the notebook focus (Run All is disabled while, say, the file browser is the current widget).
-        panel.locator(".jp-Cell .jp-InputPrompt").first.click()
-        page.get_by_role("menuitem", name="Run", exact=True).click()
-        page.locator("li.lm-Menu-item[data-command='runmenu:run-all']").click()
+    def run_all() -> bool:
+        """Run All and wait until every code cell has a count (or one raised); False if it stalls."""
+        # On a loaded machine the indicator can say idle a moment before the kernel takes requests, and
+        # Run All then runs nothing: try again (up to 3 times) when no cell has started within 15 s.
+        for attempt in range(3):
+            _dismiss_notifications(page)
+            # Give the notebook focus (Run All is disabled while, say, the file browser is the current widget).
+            panel.locator(".jp-Cell .jp-InputPrompt").first.click()
+            page.get_by_role("menuitem", name="Run", exact=True).click()
+            page.locator("li.lm-Menu-item[data-command='runmenu:run-all']").click()
+            try:
+                page.wait_for_function(
+                    """() => [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputArea-prompt')]
+                            .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))""", timeout=15_000)
+                break
+            except PlaywrightTimeout:
+                print(f"Run All attempt {attempt + 1} started no cell; trying again", file=sys.stderr)
+        # Finished when every code cell has an execution count, or stopped early by an error.
         try:
             page.wait_for_function(
-                """() => [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputArea-prompt')]
-                        .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))""", timeout=15_000)
-            break
+                """([n]) => {
+                    const prompts = [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputArea-prompt')];
+                    const done = prompts.length === n && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+                    const failed = document.querySelector('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]');
+                    return done || (failed && /Traceback|Error/.test(failed.textContent));
+                }""", arg=[n_code], timeout=RUN_S * 1000)
+            return True
         except PlaywrightTimeout:
-            print(f"Run All attempt {attempt + 1} started no cell; trying again", file=sys.stderr)
+            return False
 
-    # Finished when every code cell has an execution count, or stopped early by an error.
-    try:
-        page.wait_for_function(
-            """([n]) => {
-                const prompts = [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputArea-prompt')];
-                const done = prompts.length === n && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
-                const failed = document.querySelector('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]');
-                return done || (failed && /Traceback|Error/.test(failed.textContent));
-            }""", arg=[n_code], timeout=RUN_S * 1000)
-    except PlaywrightTimeout:
+    # Under load jupyter_server can drop the kernel's websocket mid-run (seen: a 500 on /channels), after
+    # which JupyterLab forgets the queued cells. That is the harness, not the lesson: reload and run once more.
+    finished = run_all()
+    if not finished:
+        print("Run All stalled; reloading the page and running again", file=sys.stderr)
+        page.reload()
+        page.wait_for_selector(".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']",
+                               timeout=STARTUP_S * 1000)
+        finished = run_all()
+    if not finished:
         prompts = panel.locator(".jp-CodeCell .jp-InputArea-prompt").all_inner_texts()
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "lab-lesson-failed.png"))
-        pytest.fail(f"Run All did not finish within {RUN_S} s; prompts {prompts}; requests blocked for leaving "
-                    f"127.0.0.1: {blocked}; page errors {page_errors}; JupyterLab's log:\n{lab.log_tail(25)}")
+        pytest.fail(f"Run All did not finish within {RUN_S} s, twice; prompts {prompts}; requests blocked for "
+                    f"leaving 127.0.0.1: {blocked}; page errors {page_errors}; JupyterLab's log:\n{lab.log_tail(25)}")
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']",
                            timeout=30_000)
 
