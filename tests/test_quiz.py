@@ -689,3 +689,17 @@ def test_real_generated_questions(real):
     for stage in real.periods:
         for q in qz.generated_questions(real, n=3, seed=0, stage=stage):
             assert qz.grade(q, _right_response(q), real).correct is True
+
+
+def test_key_names_sources_by_citation_not_by_id():
+    from turn_east.data import load_course
+
+    course = load_course()
+    q = qz.lesson_quiz(course, "02_stage_1_adjusting_to_asia")
+    key = q.to_html("key")
+    cited = {qq.source_id for qq in q.questions}
+    outside = sorted(s for s in cited if s != "article")
+    assert outside, "the lesson's quiz cites outside sources"
+    citation = course.sources.set_index("id").loc[outside[0], "citation"]
+    assert html.escape(citation[:40]) in key or citation[:40] in key
+    assert f"source:</i> {outside[0]}<" not in key and f"Source:</i> {outside[0]}<" not in key

@@ -120,6 +120,8 @@ class _Lookup:
         self.lessons = set(course.lessons["id"].astype(str))
         sources = getattr(course, "sources", None)
         self.sources = set(sources["id"].astype(str)) if sources is not None else None
+        self.citations = (dict(zip(sources["id"].astype(str), sources["citation"].astype(str)))
+                          if sources is not None and "citation" in sources else {})
         stages = course.stages.sort_values("order") if "order" in course.stages else course.stages
         self.stage_ids = [str(s) for s in stages["id"]]
         self.stage_titles = dict(zip(self.stage_ids, (str(t) for t in stages["title"])))
@@ -134,6 +136,15 @@ class _Lookup:
                 "source_id": _cell(getattr(row, "source_id", "")),
                 "article_section": _cell(getattr(row, "article_section", "")),
             }
+
+    def cite(self, source_id: str) -> str:
+        """A readable source for a student: the article's title, or the citation, shortened."""
+        if source_id == "article":
+            return "the article, \u201cNorth Korea\u2019s Importance for Putin\u2019s \u2018Turn to the East\u2019\u201d (2024)"
+        text = self.citations.get(source_id, source_id)
+        if len(text) > 160:
+            text = text[:157].rsplit(" ", 1)[0] + "\u2026"
+        return text
 
     def label(self, event_id: str) -> str:
         """An event's title for a learner, with no date (a date would give an order away)."""
@@ -696,7 +707,7 @@ class QuizItem:
             self.correct = verdict.correct
         self.feedback.value = _verdict_html(verdict, self.question, self.attempts)
         show = verdict.correct or self.attempts >= 2
-        self.explanation.value = _explanation_html(self.question) if show else ""
+        self.explanation.value = _explanation_html(self.question, self.quiz._look) if show else ""
         self.quiz._update_score()
 
     def show_key(self, on: bool) -> None:
@@ -726,9 +737,9 @@ def _verdict_html(v: Verdict, q: Question, attempts: int) -> str:
             f"{_esc(v.headline)}{body}{reread}</div>")
 
 
-def _explanation_html(q: Question) -> str:
+def _explanation_html(q: Question, look: "_Lookup | None" = None) -> str:
     return (f'<div style="color:{TEXT_COLOR}"><b>Why:</b> {_esc(q.explanation)}'
-            f'<div style="color:{MUTED_COLOR}">Reread: {_esc(q.section)} \u00b7 source: {_esc(q.source_id)}</div></div>')
+            f'<div style="color:{MUTED_COLOR}">Reread: {_esc(q.section)} \u00b7 source: {_esc(look.cite(q.source_id) if look else q.source_id)}</div></div>')
 
 
 def _key_html(q: Question, look: _Lookup) -> str:
@@ -736,7 +747,7 @@ def _key_html(q: Question, look: _Lookup) -> str:
     return (f'<div class="te-key" style="color:{TEXT_COLOR};border-left:4px solid {OK_COLOR};padding-left:0.5em">'
             f'<b>Answer</b> <span aria-hidden="true">{OK_MARK}</span><ul style="margin:0.2em 0">{items}</ul>'
             f"<b>Why:</b> {_esc(q.explanation)}<br><i>Reread:</i> {_esc(q.section)} \u00b7 "
-            f"<i>source:</i> {_esc(q.source_id)}</div>")
+            f"<i>source:</i> {_esc(look.cite(q.source_id))}</div>")
 
 
 class Quiz:
@@ -861,7 +872,7 @@ class Quiz:
             items = "".join(f"<li>{_esc(a)}</li>" for a in answer_text(q, look))
             out.append(f'<div class="te-key"><b><span aria-hidden="true">{OK_MARK}</span> Answer:</b>'
                        f"<ul>{items}</ul><p><b>Why:</b> {_esc(q.explanation)}</p>"
-                       f"<p><i>Reread:</i> {_esc(q.section)} \u00b7 <i>Source:</i> {_esc(q.source_id)}</p></div>")
+                       f"<p><i>Reread:</i> {_esc(q.section)} \u00b7 <i>Source:</i> {_esc(self._look.cite(q.source_id))}</p></div>")
         out.append("</section>")
         return "\n".join(out)
 
