@@ -14,6 +14,7 @@ import io
 import json
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -207,7 +208,7 @@ def test_index_links_every_handout_with_date_and_data_version(batch):
     ("data_dir=3", ["parameter 'data_dir'", "expected None or str"]),
     ("audience=leader", ["'audience' is set by turn-east handouts", "--audience"]),
     ("show_answers=True", ["'show_answers' is set by turn-east handouts"]),
-    ("data_dir=/no/such/folder", ["/no/such/folder", "does not exist"]),
+    ("data_dir=/no/such/folder", ["/no/such/folder", "data folder not found", "Nothing was rendered"]),
     ("bar_count", ["expected NAME=VALUE"]),
 ])
 def test_bad_parameter_exits_2_and_renders_nothing(tmp_path, param, expected):
@@ -349,3 +350,16 @@ def test_links_between_lessons_point_at_handouts():
     assert '<a href="https://example.org/a.ipynb">elsewhere</a>' in out, "web links stay links"
     assert out.count(".ipynb") == 1
     assert "the exercise" in out and "te-notebook-ref" in out
+
+
+def test_bad_course_data_stops_the_batch_before_anything_renders(tmp_path):
+    # One clear report, not the same data error from every lesson's kernel.
+    data = tmp_path / "data"
+    shutil.copytree(Path(handouts._data_dir()), data)
+    events = data / "events.csv"
+    events.write_text(events.read_text(encoding="utf-8").replace(",RUS,PRK,", ",RUS,XYZ,", 1), encoding="utf-8")
+    out = tmp_path / "out"
+    rc, _, stderr = call("--lessons", "02", "--out", str(out), "-p", f"data_dir={str(data)!r}")
+    assert rc == 2
+    assert "events.csv, row" in stderr and "'XYZ'" in stderr and "Nothing was rendered" in stderr
+    assert not (out / "handouts").exists() or not list((out / "handouts").rglob("*.html"))

@@ -53,6 +53,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+from turn_east.data import DataError, bundled_data_dir, load_course
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 ROOT = PACKAGE_DIR.parents[1]
 DEFAULT_NOTEBOOKS = ROOT / "notebooks"
@@ -86,37 +88,25 @@ class UsageError(Exception):
 
 # ------------------------------------------------------------------------------ lessons
 def _data_dir(override: str | None = None) -> Path:
-    if override:
-        return Path(override)
-    try:
-        from turn_east.data import bundled_data_dir
+    return Path(override) if override else bundled_data_dir()
 
-        return Path(bundled_data_dir())
-    except ImportError:  # pragma: no cover
-        return ROOT / "data"
+
+def _course(data_dir: Path):
+    """The course data, through the one loader; bad data stops the batch before anything renders."""
+    try:
+        return load_course(data_dir)
+    except DataError as exc:
+        raise UsageError(f"{exc}\nNothing was rendered. `turn-east validate {data_dir}` lists the same "
+                         "problems; fix them, or pass -p data_dir=FOLDER for other data.") from exc
 
 
 def _read_lessons_csv(data_dir: Path) -> list[dict]:
-    path = data_dir / "lessons.csv"
-    if not path.is_file():
-        return []
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        rows = [r for r in csv.DictReader(fh) if r.get("id")]
-
-    def order(r):
-        try:
-            return (int(r.get("order") or 0), r["id"])
-        except ValueError:
-            return (0, r["id"])
-
-    return sorted(rows, key=order)
+    lessons = _course(data_dir).lessons.astype(object)
+    return lessons.where(lessons.notna(), "").to_dict("records")
 
 
 def _data_version(data_dir: Path) -> str:
-    try:
-        return str(json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8")).get("version", ""))
-    except (OSError, ValueError):
-        return ""
+    return _course(data_dir).version
 
 
 def _notebook_title(path: Path) -> str:

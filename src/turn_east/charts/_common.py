@@ -173,8 +173,7 @@ def as_list(value) -> list[str]:
     if isinstance(value, str):
         return [v for v in value.split(";") if v]
     if isinstance(value, (list, tuple)):
-        # "nan": an empty cell that went through str() on its way to a list is still empty
-        return [str(v) for v in value if v is not None and str(v) not in ("", "nan")]
+        return [str(v) for v in value if v is not None and str(v) != ""]
     try:
         if pd.isna(value):
             return []
