@@ -1,0 +1,114 @@
+"""The course's own rules, which a Frictionless schema cannot state: stages that follow each other day by
+day, events inside their stage and before the end of the data, dates stored as their precision says,
+outside sources for events, the main pair inside the actors list, and a complete grid of relations
+(each pair of the relation actors once per period, written in the course's actor order)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from turn_east.data.read import split_ids as _split
+from turn_east.errors import Problem
+
+LAST_DAY_COVERED = dt.date(2024, 12, 31)
+
+
+def _stage_ranges(stage_rows):
+    good = [r for r in stage_rows if r.get("start_date") and r.get("end_date")]
+    return sorted(((r["start_date"], r["end_date"], r["id"]) for r in good))
+
+
+def _stage_for(date, ranges):
+    for start, end, sid in ranges:
+        if start <= date <= end:
+            return sid
+    return None
+
+
+def check_course_rules(rows: dict[str, list[dict]]) -> list[Problem]:
+    problems: list[Problem] = []
+    ranges = _stage_ranges(rows.get("stages", []))
+    for prev, nxt in zip(ranges, ranges[1:]):
+        if nxt[0] != prev[1] + dt.timedelta(days=1):
+            problems.append(Problem("stages.csv", None, "start_date", str(nxt[0]),
+                                    f"stage {nxt[2]} should start the day after {prev[2]} ends ({prev[1]})"))
+    first_day = ranges[0][0] if ranges else None
+
+    for r in rows.get("events", []):
+        rid, n = r.get("id"), r["__row__"]
+        date = r.get("date")
+        if date is None:
+            continue
+        if date > LAST_DAY_COVERED:
+            problems.append(Problem("events.csv", n, "date", str(date),
+                                    f"is after {LAST_DAY_COVERED}, the last day the course covers", rid))
+        if ranges:
+            want = _stage_for(date, ranges)
+            if date < first_day:
+                want = None
+            got = r.get("stage")
+            if got != want:
+                problems.append(Problem("events.csv", n, "stage", got or "",
+                                        f"does not match the date {date}; expected "
+                                        f"{want or 'an empty stage (background before 2000)'}", rid))
+        end = r.get("end_date")
+        if end is not None and end < date:
+            problems.append(Problem("events.csv", n, "end_date", str(end),
+                                    f"is before the start date {date}", rid))
+        precision = r.get("date_precision")
+        if precision == "month" and date.day != 1:
+            problems.append(Problem("events.csv", n, "date", str(date),
+                                    "has month precision, so store the 1st of the month", rid))
+        if precision == "year" and (date.month, date.day) != (1, 1):
+            problems.append(Problem("events.csv", n, "date", str(date),
+                                    "has year precision, so store 1 January", rid))
+        if r.get("source_id") == "article":
+            problems.append(Problem("events.csv", n, "source_id", "article",
+                                    "an event needs an outside source, not the article alone; "
+                                    "cite the article in article_section instead", rid))
+        a, b = r.get("actor_a"), r.get("actor_b")
+        if a and a == b and r.get("goldstein") not in (0, 0.0):
+            problems.append(Problem("events.csv", n, "actor_b", b,
+                                    "equals actor_a; a same-actor pair marks a domestic event, "
+                                    "whose goldstein score must be 0", rid))
+        listed = set(_split(r.get("actors")))
+        for col, actor in (("actor_a", a), ("actor_b", b)):
+            if actor and listed and actor not in listed:
+                problems.append(Problem("events.csv", n, col, actor,
+                                        f"should also appear in the actors list ({r.get('actors')})", rid))
+
+    for r in rows.get("people", []):
+        if r.get("from_year") and r.get("to_year") and r["to_year"] < r["from_year"]:
+            problems.append(Problem("people.csv", r["__row__"], "to_year", r["to_year"],
+                                    f"is before from_year {r['from_year']}", r.get("id")))
+
+    rel_actors = [a["id"] for a in rows.get("actors", []) if a.get("in_relations")]
+    periods = [sid for _, _, sid in ranges]
+    seen = {}
+    for r in rows.get("relations", []):
+        a, b, p = r.get("actor_a"), r.get("actor_b"), r.get("period")
+        if not (a and b and p):
+            continue
+        if a in rel_actors and b in rel_actors and rel_actors.index(a) >= rel_actors.index(b):
+            problems.append(Problem("relations.csv", r["__row__"], "actor_a", a,
+                                    f"pairs are written in the order {' '.join(rel_actors)}; "
+                                    f"write {b}-{a} as actor_a={b}, actor_b={a}", r.get("id")))
+        want = f"{p}:{a}-{b}"
+        if r.get("id") and r["id"] != want:
+            problems.append(Problem("relations.csv", r["__row__"], "id", r["id"],
+                                    f"should be {want} (period:actor_a-actor_b)", r.get("id")))
+        key = (p, frozenset((a, b)))
+        if key in seen:
+            problems.append(Problem("relations.csv", r["__row__"], "actor_b", b,
+                                    f"pair {a}-{b} in {p} is coded twice (also row {seen[key]})", r.get("id")))
+        seen[key] = r["__row__"]
+    if rows.get("relations") is not None and rel_actors and periods:
+        for p in periods:
+            for a, b in itertools.combinations(rel_actors, 2):
+                if (p, frozenset((a, b))) not in seen:
+                    problems.append(Problem("relations.csv", None, "id", f"{p}:{a}-{b}",
+                                            "is missing; every pair of the seven actors is coded "
+                                            "in every period"))
+    return problems
+
