@@ -2,7 +2,7 @@
 
 Every content test runs twice: on a small hand-made course (``fixture``, built here with
 the dtypes that ``turn_east.data`` documents) and on the bundled course data
-(``bundled``, skipped while ``load_course()`` cannot load it). Expected values are always
+(``bundled``; it is always there, so failing to load it fails the tests). Expected values are always
 recomputed from the tables with pandas, never copied from the chart code.
 """
 from __future__ import annotations
@@ -10,20 +10,16 @@ from __future__ import annotations
 import copy
 import json
 import re
-from types import SimpleNamespace
 
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
+from conftest import course_from
 from turn_east import charts
-from turn_east.charts import _common
-
-try:
-    from turn_east.data import DataError
-except ImportError:  # pragma: no cover
-    DataError = ValueError
+from turn_east.data import format_date, load_course
+from turn_east.errors import TurnEastError
 
 PERIODS = ["prelude", "stage-1", "stage-2", "stage-3", "stage-4"]
 REL_ACTORS = ["RUS", "PRK", "CHN", "USA", "JPN", "KOR", "IND"]
@@ -145,20 +141,13 @@ def _fixture_course():
                      "Reuters news report (fixture).", "UN Security Council press release (fixture)."],
         "url": ["", "https://example.org/news", "https://example.org/un"], "year": [2024, 2020, 2016],
     })
-    empty = pd.DataFrame()
-    return SimpleNamespace(stages=stages, motives=motives, actors=actors, people=empty, places=places,
-                           events=events, relations=relations, glossary=empty, sources=sources, lessons=empty,
-                           questions=empty, periods=list(PERIODS), data_dir=None, version="fixture")
+    return course_from(stages=stages, motives=motives, actors=actors, places=places, events=events,
+                       relations=relations, sources=sources, periods=list(PERIODS), version="fixture")
 
 
 def _bundled_course():
-    try:
-        from turn_east.data import load_course
-        course = load_course()
-    except Exception as exc:  # the bundled data are still being written
-        pytest.skip(f"bundled course data not loadable yet: {str(exc).splitlines()[0]}")
-    if len(course.relations) == 0 or len(course.places) == 0:
-        pytest.skip("bundled course data have no relations or places yet")
+    course = load_course()
+    assert len(course.relations) and len(course.places), "the bundled data have relations and places"
     return course
 
 
@@ -306,7 +295,7 @@ def test_timeline_hover_has_date_title_and_source(course):
             assert " ".join(str(row["title"]).split()) in flat
             # a multi-day event's range ends with its end date written in full
             shown = row["end_date"] if pd.notna(row["end_date"]) else row["date"]
-            assert _common.fmt_date(shown, str(row["date_precision"])) in flat
+            assert format_date(shown, str(row["date_precision"])) in flat
             assert _norm_hover("Source: " + cites[row["source_id"]])[:60] in flat
             checked += 1
     assert checked == len(_events(course))
@@ -725,11 +714,11 @@ def test_description_is_in_layout_meta(fixture_course):
 def test_bad_arguments_name_the_value_and_valid_ones(fixture_course, call, bad, valid):
     with pytest.raises(ValueError) as info:
         call(fixture_course)
-    assert isinstance(info.value, DataError)
+    assert isinstance(info.value, TurnEastError)
     assert isinstance(info.value, charts.ChartArgumentError)
     assert bad in str(info.value) and valid in str(info.value)
 
 
 def test_bad_arguments_on_bundled_course_too(course):
-    with pytest.raises(DataError, match="unknown stage 'stage-9'"):
+    with pytest.raises(charts.ChartArgumentError, match="unknown stage 'stage-9'"):
         charts.timeline(course, stages=["stage-9"])

@@ -13,25 +13,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-try:  # the data layer defines the project's error type; fall back while it is being written
-    from turn_east.data import DataError as _DataError
-except ImportError:  # pragma: no cover - only before turn_east.data exists
-    _DataError = ValueError
-
-
-class ChartArgumentError(_DataError):
-    """A chart was asked for a stage, actor, motive or option that the course does not have.
-
-    A ``ValueError`` (through ``turn_east.data.DataError``) whose message names the bad
-    value and lists the valid ones.
-    """
-
-    def __init__(self, message: str):
-        ValueError.__init__(self, message)  # DataError's own __init__ expects problems
-        self.problems = []
-
-    def __str__(self) -> str:
-        return str(self.args[0])
+from turn_east.data.course import MONTHS, format_date
+from turn_east.errors import ChartArgumentError
 
 
 # --------------------------------------------------------------------------- colours / styles
@@ -164,131 +147,37 @@ TEMPLATE_NAME = "turn_east"
 pio.templates[TEMPLATE_NAME] = TEMPLATE
 
 
-# --------------------------------------------------------------------------- data access
+# --------------------------------------------------------------------------- course lookups, as charts show them
 
-def as_list(value) -> list[str]:
-    """A multi-valued cell as a list (the Course gives lists; strings are split on ';')."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [v for v in value.split(";") if v]
-    if isinstance(value, (list, tuple)):
-        return [str(v) for v in value if v is not None and str(v) != ""]
-    try:
-        if pd.isna(value):
-            return []
-    except (TypeError, ValueError):
-        pass
-    return [str(v) for v in value]
-
-
-def clean(value) -> str | None:
-    """A scalar cell as a string, or None when empty / NaN / NaT."""
-    if value is None:
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    text = str(value)
-    return text if text.strip() else None
-
-
-def periods(course) -> list[str]:
-    """Stage ids in course order."""
-    found = getattr(course, "periods", None)
-    if found:
-        return [str(p) for p in found]
-    st = course.stages.sort_values("order")
-    return [str(s) for s in st["id"]]
-
-
-def stage_rows(course) -> list[dict]:
-    """Stages as plain dicts, in order, with Timestamp start/end."""
-    st = course.stages.copy()
-    order = {p: i for i, p in enumerate(periods(course))}
-    st["_o"] = [order.get(str(s), 999) for s in st["id"]]
-    rows = []
-    for r in st.sort_values(["_o", "id"]).itertuples(index=False):
-        rows.append(dict(id=str(r.id), title=str(r.title), start=pd.Timestamp(r.start_date),
-                         end=pd.Timestamp(r.end_date), summary=clean(getattr(r, "summary", None)) or ""))
-    return rows
-
-
-def stage_titles(course) -> dict[str, str]:
+def stage_labels(course) -> dict[str, str]:
     """Short stage labels for axes, sliders and descriptions: the title up to its colon
     ("Stage Two: after Crimea, ..." -> "Stage Two")."""
-    return {r["id"]: r["title"].split(":")[0].strip() or r["title"] for r in stage_rows(course)}
-
-
-def stage_full_titles(course) -> dict[str, str]:
-    return {r["id"]: r["title"] for r in stage_rows(course)}
-
-
-def motive_titles(course) -> dict[str, str]:
-    mo = course.motives.sort_values(["order", "id"])
-    return {str(i): str(t) for i, t in zip(mo["id"], mo["title"])}
-
-
-def actor_table(course) -> pd.DataFrame:
-    return course.actors.reset_index(drop=True)
-
-
-def actor_ids(course) -> list[str]:
-    return [str(a) for a in actor_table(course)["id"]]
-
-
-def relation_actor_ids(course) -> list[str]:
-    a = actor_table(course)
-    flags = a["in_relations"].map(lambda v: str(v).strip().lower() in ("true", "1", "yes"))
-    return [str(x) for x in a.loc[flags, "id"]]
-
-
-def actor_names(course, short: bool = True) -> dict[str, str]:
-    a = actor_table(course)
-    col = "short_name" if short and "short_name" in a.columns else "name"
-    return {str(i): str(n) for i, n in zip(a["id"], a[col])}
-
-
-def actor_colors(course) -> dict[str, str]:
-    """{actor id: colour} from ``actors.color`` (upper-case hex)."""
-    a = actor_table(course)
-    return {str(i): str(c).upper() for i, c in zip(a["id"], a["color"]) if clean(c)}
+    return {sid: title.split(":")[0].strip() or title for sid, title in course.stage_titles.items()}
 
 
 def actor_color(course, actor_id: str) -> str:
     """The actor's fixed colour (``actors.color``), the same in every chart."""
-    found = actor_colors(course).get(str(actor_id))
+    found = course.actor_colors.get(str(actor_id))
     if found:
         return found
     if actor_id in ACTOR_COLORS:
         return ACTOR_COLORS[actor_id]
     raise ChartArgumentError(
-        f"unknown actor {actor_id!r}; valid actors: {', '.join(actor_ids(course))}")
+        f"unknown actor {actor_id!r}; valid actors: {', '.join(course.actor_ids)}")
 
 
 def actor_symbol(course, actor_id: str) -> str:
     if actor_id in ACTOR_SYMBOLS:
         return ACTOR_SYMBOLS[actor_id]
-    ids = [i for i in actor_ids(course) if i not in ACTOR_SYMBOLS]
+    ids = [i for i in course.actor_ids if i not in ACTOR_SYMBOLS]
     return _FALLBACK_SYMBOLS[ids.index(actor_id) % len(_FALLBACK_SYMBOLS)] if actor_id in ids else "circle"
-
-
-def source_citations(course) -> dict[str, str]:
-    s = course.sources
-    return {str(i): str(c) for i, c in zip(s["id"], s["citation"])}
 
 
 ARTICLE_TITLE = "North Korea's Importance for Putin's 'Turn to the East' (2024)"
 
 
-def article_label(course) -> str:
-    return ARTICLE_TITLE
-
-
-def source_line(course, tables: str) -> str:
-    return f"Source: turn-east course data, {tables}; article: {article_label(course)}"
+def source_line(tables: str) -> str:
+    return f"Source: turn-east course data, {tables}; article: {ARTICLE_TITLE}"
 
 
 # --------------------------------------------------------------------------- argument checks
@@ -312,7 +201,7 @@ def check_choices(kind: str, given, valid: Sequence[str], *, param: str) -> list
 
 
 def check_pairs(course, pairs, *, param: str = "pairs") -> list[tuple[str, str]]:
-    valid = actor_ids(course)
+    valid = course.actor_ids
     out: list[tuple[str, str]] = []
     for p in pairs:
         if isinstance(p, str) or len(p) != 2:
@@ -335,33 +224,18 @@ def check_pairs(course, pairs, *, param: str = "pairs") -> list[tuple[str, str]]
 
 # --------------------------------------------------------------------------- text helpers
 
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December"]
-
-
-def fmt_date(ts, precision: str | None = "day") -> str:
-    """'19 July 2000', 'July 2000' or '2000' depending on the date's precision."""
-    ts = pd.Timestamp(ts)
-    precision = str(precision) if clean(precision) else "day"
-    if precision == "year":
-        return f"{ts.year}"
-    if precision == "month":
-        return f"{MONTHS[ts.month - 1]} {ts.year}"
-    return f"{ts.day} {MONTHS[ts.month - 1]} {ts.year}"
-
-
 def fmt_span(start, end, precision: str | None = "day") -> str:
     """A date or a date range ('13-14 September 2023', '28 June - 2 July 2019')."""
     if end is None or pd.isna(end):
-        return fmt_date(start, precision)
+        return format_date(start, precision)
     s, e = pd.Timestamp(start), pd.Timestamp(end)
     if precision in ("month", "year"):
-        return f"{fmt_date(s, precision)} to {fmt_date(e, precision)}"
+        return f"{format_date(s, precision)} to {format_date(e, precision)}"
     if s.year == e.year and s.month == e.month:
         return f"{s.day}-{e.day} {MONTHS[s.month - 1]} {s.year}"
     if s.year == e.year:
         return f"{s.day} {MONTHS[s.month - 1]} - {e.day} {MONTHS[e.month - 1]} {e.year}"
-    return f"{fmt_date(s)} - {fmt_date(e)}"
+    return f"{format_date(s)} - {format_date(e)}"
 
 
 def wrap(text: str, width: int = 60, limit: int | None = None) -> str:

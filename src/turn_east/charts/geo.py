@@ -1,12 +1,14 @@
 """A map of Northeast Asia (plotly geo, no tiles): places, routes and summit venues."""
 from __future__ import annotations
 
-import pandas as pd
 import plotly.graph_objects as go  # noqa: F401  (return type)
 
+from dataclasses import asdict
+
+from turn_east.data import Course
+
 from ._common import (
-    STAGE_COLORS, STAGE_SYMBOLS, actor_names, as_list, check_choices, clean, finish, fmt_span,
-    periods, plural, source_line, stage_titles, wrap,
+    STAGE_COLORS, STAGE_SYMBOLS, check_choices, finish, fmt_span, plural, source_line, stage_labels, wrap,
 )
 
 #: The map's window (degrees): Northeast Asia from the Yellow Sea to the Bering Strait's approaches.
@@ -38,7 +40,7 @@ def _find_place(places, *words):
     return None
 
 
-def northeast_asia_map(course, *, stage=None, basemap: bool = True) -> go.Figure:
+def northeast_asia_map(course: Course, *, stage=None, basemap: bool = True) -> go.Figure:
     """Places of the course on a plain map of Northeast Asia (no tiles; plotly's own outlines).
 
     Shows every place, the Khasan-Rajin rail link and port, the Tumen River mouth, the eastern
@@ -50,28 +52,17 @@ def northeast_asia_map(course, *, stage=None, basemap: bool = True) -> go.Figure
     sets ``topojsonURL`` to a local copy; with ``basemap=False`` the map has only the
     graticule and our own points and lines, and needs no file at all.
     """
-    pers = periods(course)
+    pers = course.periods
     chosen = check_choices("stage", stage, pers, param="stage")
-    titles = stage_titles(course)
-    names = actor_names(course, short=False)
-    places = sorted(
-        (dict(id=str(r.id), name=str(r.name), kind=str(r.kind), actor=clean(r.actor),
-              lat=float(r.lat), lon=float(r.lon), note=clean(r.note) or "")
-         for r in course.places.itertuples(index=False)), key=lambda p: p["id"])
+    titles = stage_labels(course)
+    names = course.actor_full_names
+    places = [asdict(p) for p in course.place_list]
     by_id = {p["id"]: p for p in places}
 
-    events = []
-    for r in course.events.itertuples(index=False):
-        st = clean(r.stage)
-        pid = clean(r.place)
-        if pid is None or pid not in by_id:
-            continue
-        if chosen is not None and st not in chosen:
-            continue
-        events.append(dict(id=str(r.id), date=pd.Timestamp(r.date), end=None if pd.isna(r.end_date) else pd.Timestamp(r.end_date),
-                           precision=clean(r.date_precision) or "day", title=str(r.title), stage=st,
-                           event_type=str(r.event_type), place=pid))
-    events.sort(key=lambda e: (e["date"], e["id"]))
+    events = [dict(id=e.id, date=e.date, end=e.end, precision=e.precision, title=e.title, stage=e.stage,
+                   event_type=e.event_type, place=e.place)
+              for e in course.event_list
+              if e.place in by_id and (chosen is None or e.stage in chosen)]
     at_place: dict[str, list[dict]] = {}
     for e in events:
         at_place.setdefault(e["place"], []).append(e)
@@ -167,7 +158,7 @@ def northeast_asia_map(course, *, stage=None, basemap: bool = True) -> go.Figure
         title += f"<br><sup>{titles.get(chosen[0], chosen[0])}</sup>"
     return finish(fig, title=title, chart="northeast_asia_map",
                   description=_describe(places, events, summits, at_place, off_map, chosen, titles, khasan, rajin, nsr),
-                  source=source_line(course, "places.csv, events.csv"), source_shift=-62)
+                  source=source_line("places.csv, events.csv"), source_shift=-62)
 
 
 def _label_place(p, at_place) -> bool:

@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import plotly.graph_objects as go  # noqa: F401  (return type)
 
+import pandas as pd
+
+from turn_east.data import Course
+
 from ._common import (
-    SCORE_COLORS, SCORE_LABELS, ChartArgumentError, actor_colors, actor_names, actor_symbol,
-    as_list, check_choices, clean, finish, fmt_score, periods, plural, relation_actor_ids,
-    score_colorscale, score_dash, source_line, stage_titles, wrap,
+    SCORE_COLORS, SCORE_LABELS, ChartArgumentError, actor_symbol, check_choices, finish, fmt_score, plural,
+    score_colorscale, score_dash, source_line, stage_labels, wrap,
 )
 
 #: Schematic, roughly geographic node positions (x west->east, y south->north).
@@ -27,27 +30,20 @@ SATELLITES = ("PRK", "IND")
 
 # --------------------------------------------------------------------------- data access
 
-def relation_table(course) -> dict[tuple[str, str, str], dict]:
-    """{(period, a, b): row} with both (a, b) and (b, a) as keys."""
-    titles = _event_titles(course)
+def relation_table(course: Course) -> dict[tuple[str, str, str], dict]:
+    """{(period, a, b): row} with both (a, b) and (b, a) as keys; each row lists its events' titles."""
+    events = course.events_by_id
     out = {}
-    for r in course.relations.itertuples(index=False):
-        row = dict(id=str(r.id), period=str(r.period), a=str(r.actor_a), b=str(r.actor_b),
-                   score=int(r.score), justification=clean(r.justification) or "",
-                   events=[e for e in as_list(r.events)], titles=[titles.get(e, e) for e in as_list(r.events)])
-        out[(row["period"], row["a"], row["b"])] = row
-        out[(row["period"], row["b"], row["a"])] = row
+    for key, rel in course.relations_by_pair.items():
+        out[key] = dict(id=rel.id, period=rel.period, a=rel.a, b=rel.b, score=rel.score,
+                        justification=rel.justification, events=list(rel.events),
+                        titles=[events[e].title if e in events else e for e in rel.events])
     return out
 
 
-def _event_titles(course) -> dict[str, str]:
-    ev = course.events
-    return {str(i): str(t) for i, t in zip(ev["id"], ev["title"])}
-
-
-def relation_pairs(course, actors=None) -> list[tuple[str, str]]:
+def relation_pairs(course: Course, actors=None) -> list[tuple[str, str]]:
     """Unordered pairs of relation actors in the course's actor order."""
-    ids = relation_actor_ids(course)
+    ids = course.relation_actor_ids
     return [(a, b) for i, a in enumerate(ids) for b in ids[i + 1:]
             if actors is None or (a in actors and b in actors)]
 
@@ -76,10 +72,10 @@ def _score_legend_trace(x=None, y=None) -> dict:
 
 
 def _slider_and_play(course, prefix="Period: ") -> tuple[list, list]:
-    titles = stage_titles(course)
+    titles = stage_labels(course)
     anim = dict(mode="immediate", frame=dict(duration=0, redraw=True), transition=dict(duration=0))
     steps = [dict(label=titles.get(p, p), method="animate", args=[[p], anim], name=p)
-             for p in periods(course)]
+             for p in course.periods]
     slider = dict(active=0, steps=steps, x=0.05, len=0.9, y=-0.02, yanchor="top", pad=dict(t=30),
                   currentvalue=dict(prefix=prefix, font=dict(size=14)), name="period")
     play = dict(type="buttons", showactive=False, x=0.0, xanchor="right", y=-0.02, yanchor="top",
@@ -96,7 +92,7 @@ def _slider_and_play(course, prefix="Period: ") -> tuple[list, list]:
 
 def _require_relations(course, needed, chart) -> dict:
     rel = relation_table(course)
-    ids = relation_actor_ids(course)
+    ids = course.relation_actor_ids
     missing = [a for a in needed if a not in ids]
     if missing:
         raise ChartArgumentError(
@@ -117,8 +113,8 @@ def _network_positions(course, ids) -> dict[str, tuple[float, float]]:
     if others:  # unknown actors: place by capital coordinates, scaled into the frame
         act = course.actors.set_index(course.actors["id"].astype(str))
         for a in others:
-            lon = float(act.loc[a, "capital_lon"]) if clean(act.loc[a, "capital_lon"]) else 100.0
-            lat = float(act.loc[a, "capital_lat"]) if clean(act.loc[a, "capital_lat"]) else 40.0
+            lon = float(act.loc[a, "capital_lon"]) if pd.notna(act.loc[a, "capital_lon"]) else 100.0
+            lat = float(act.loc[a, "capital_lat"]) if pd.notna(act.loc[a, "capital_lat"]) else 40.0
             pos[a] = (round(min(max((lon - 30) / 130, 0.0), 1.0), 4), round(min(max((lat - 10) / 50, 0.0), 1.0), 4))
     return pos
 
@@ -127,17 +123,17 @@ def _edge_style(score: int) -> dict:
     return dict(color=SCORE_COLORS[max(-3, min(3, score))], width=1.5 + 2.2 * abs(score), dash=score_dash(score))
 
 
-def relations_network(course) -> go.Figure:
+def relations_network(course: Course) -> go.Figure:
     """Relation actors as nodes (fixed, roughly geographic positions); edges coloured and sized
     by the coded score (-3..+3); a slider (and frames) steps through the five periods."""
-    ids = relation_actor_ids(course)
+    ids = course.relation_actor_ids
     rel = _require_relations(course, [], "relations_network")
     pos = _network_positions(course, ids)
-    colors = actor_colors(course)
-    names = actor_names(course, short=False)
-    short = actor_names(course)
-    titles = stage_titles(course)
-    pers = periods(course)
+    colors = course.actor_colors
+    names = course.actor_full_names
+    short = course.actor_names
+    titles = stage_labels(course)
+    pers = course.periods
     pairs = relation_pairs(course)
 
     def period_traces(p):
@@ -182,7 +178,7 @@ def relations_network(course) -> go.Figure:
         frames=frames)
     return finish(fig, title="Who stands where: relations among the seven actors, period by period",
                   description=_describe_network(course, rel, pairs, pers, titles, short),
-                  source=source_line(course, "relations.csv (scores coded by the course team)"),
+                  source=source_line("relations.csv (scores coded by the course team)"),
                   chart="relations_network", source_shift=-178)
 
 
@@ -191,7 +187,7 @@ def _trend(rel, pers, a, b, titles) -> str:
 
 
 def _describe_network(course, rel, pairs, pers, titles, short) -> str:
-    ids = relation_actor_ids(course)
+    ids = course.relation_actor_ids
     text = (f"Network of {plural(len(ids), 'actor')} ({plural(len(pairs), 'pair')}) over "
             f"{plural(len(pers), 'period')}; each line is coloured and sized by the coded score "
             f"from -3 (hostile) to +3 (aligned), dashed when negative.")
@@ -229,17 +225,17 @@ def _triangle_centre():
             sum(TRIANGLE_POSITIONS[v][1] for v in TRIANGLE) / 3)
 
 
-def strategic_triangle(course) -> go.Figure:
+def strategic_triangle(course: Course) -> go.Figure:
     """The US-China-Russia triangle per period, with North Korea and India placed by their ties.
 
     Each satellite sits at the weighted centre of the three corners, weights growing with its
     score towards each corner, so it drifts towards the powers it is closest to."""
     rel = _require_relations(course, TRIANGLE + SATELLITES, "strategic_triangle")
-    colors = actor_colors(course)
-    names = actor_names(course, short=False)
-    short = actor_names(course)
-    titles = stage_titles(course)
-    pers = periods(course)
+    colors = course.actor_colors
+    names = course.actor_full_names
+    short = course.actor_names
+    titles = stage_labels(course)
+    pers = course.periods
 
     def period_traces(p):
         pos = dict(TRIANGLE_POSITIONS)
@@ -307,7 +303,7 @@ def strategic_triangle(course) -> go.Figure:
     return finish(fig, title="The Grand Strategic Triangle: United States, China and Russia, "
                              "with North Korea and India placed by their ties",
                   description=_describe_triangle(rel, pers, titles, short),
-                  source=source_line(course, "relations.csv (scores coded by the course team)"),
+                  source=source_line("relations.csv (scores coded by the course team)"),
                   chart="strategic_triangle", source_shift=-178)
 
 
@@ -329,21 +325,21 @@ def _describe_triangle(rel, pers, titles, short) -> str:
 
 # --------------------------------------------------------------------------- heatmap
 
-def relations_heatmap(course, *, actors=None) -> go.Figure:
+def relations_heatmap(course: Course, *, actors=None) -> go.Figure:
     """Pair x period grid of coded scores, diverging colours centred on zero, scores written in.
 
     actors: one actor id -> every pair that involves it; several -> the pairs among them."""
-    ids = relation_actor_ids(course)
+    ids = course.relation_actor_ids
     actors = check_choices("relation actor", actors, ids, param="actors")
     if actors is not None and len(actors) == 1:
         pairs = [(a, b) for a, b in relation_pairs(course) if actors[0] in (a, b)]
     else:
         pairs = relation_pairs(course, actors)
     rel = relation_table(course)
-    names = actor_names(course, short=False)
-    short = actor_names(course)
-    titles = stage_titles(course)
-    pers = periods(course)
+    names = course.actor_full_names
+    short = course.actor_names
+    titles = stage_labels(course)
+    pers = course.periods
     ylabels = [f"{short[a]} \u2013 {short[b]}" for a, b in pairs]
     xlabels = [titles.get(p, p) for p in pers]
     z, text, hover = [], [], []
@@ -369,7 +365,7 @@ def relations_heatmap(course, *, actors=None) -> go.Figure:
     )
     return finish(fig, title="Relations, pair by pair and period by period (coded -3 to +3)",
                   description=_describe_heatmap(rel, pairs, pers, titles, short, actors),
-                  source=source_line(course, "relations.csv (scores coded by the course team)"),
+                  source=source_line("relations.csv (scores coded by the course team)"),
                   chart="relations_heatmap", source_shift=-62)
 
 

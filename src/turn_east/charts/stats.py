@@ -3,25 +3,20 @@ from __future__ import annotations
 
 import plotly.graph_objects as go  # noqa: F401  (return type)
 
+from turn_east.data import Course
+
 from ._common import (
-    STAGE_COLORS, actor_color, actor_names, actor_symbol, as_list, check_pairs, clean, finish,
-    join_words, motive_titles, periods, plural, source_line, stage_titles,
+    STAGE_COLORS, actor_color, actor_symbol, check_pairs, finish, join_words, plural, source_line, stage_labels,
 )
 
 PAIR_PATTERNS = ["", "/", "x", ".", "\\", "+", "-", "|"]
 PAIR_DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 
 
-def _staged_events(course) -> list[dict]:
-    out = []
-    for r in course.events.itertuples(index=False):
-        st = clean(r.stage)
-        if st is None:
-            continue
-        g = clean(r.goldstein)
-        out.append(dict(id=str(r.id), stage=st, a=str(r.actor_a), b=str(r.actor_b),
-                        goldstein=None if g is None else float(r.goldstein), motives=as_list(r.motives)))
-    return out
+def _staged_events(course: Course) -> list[dict]:
+    """The events of the five periods (not the background before 2000), as the stats need them."""
+    return [dict(id=e.id, stage=e.stage, a=e.actor_a, b=e.actor_b, goldstein=e.goldstein, motives=e.motives)
+            for e in course.event_list if e.stage is not None]
 
 
 def pair_matches(event: dict, pair: tuple[str, str]) -> bool:
@@ -44,11 +39,11 @@ def _pair_label(names, pair) -> str:
     return f"{names.get(pair[0], pair[0])} \u2013 {names.get(pair[1], pair[1])}"
 
 
-def activity_by_stage(course, *, pairs=None) -> go.Figure:
+def activity_by_stage(course: Course, *, pairs=None) -> go.Figure:
     """Number of events per stage; with ``pairs``, grouped bars per (unordered) main actor pair."""
-    pers = periods(course)
-    titles = stage_titles(course)
-    names = actor_names(course)
+    pers = course.periods
+    titles = stage_labels(course)
+    names = course.actor_names
     events = _staged_events(course)
     x = [titles.get(p, p) for p in pers]
     n_background = len(course.events) - len(events)
@@ -95,15 +90,15 @@ def activity_by_stage(course, *, pairs=None) -> go.Figure:
     if pairs is not None:
         desc += " A pair counts an event when it is the event's main pair (actor_a, actor_b) in either order."
     return finish(fig, title=title, description=desc, chart="activity_by_stage",
-                  source=source_line(course, "events.csv"))
+                  source=source_line("events.csv"))
 
 
-def tone_by_stage(course, *, pairs=(("RUS", "PRK"), ("RUS", "KOR"))) -> go.Figure:
+def tone_by_stage(course: Course, *, pairs=(("RUS", "PRK"), ("RUS", "KOR"))) -> go.Figure:
     """Mean Goldstein score (-10 conflict .. +10 cooperation) of each pair's events per stage."""
     pairs = check_pairs(course, pairs)
-    pers = periods(course)
-    titles = stage_titles(course)
-    names = actor_names(course)
+    pers = course.periods
+    titles = stage_labels(course)
+    names = course.actor_names
     events = _staged_events(course)
     x = [titles.get(p, p) for p in pers]
     traces, desc_parts = [], []
@@ -135,14 +130,14 @@ def tone_by_stage(course, *, pairs=(("RUS", "PRK"), ("RUS", "KOR"))) -> go.Figur
     desc = ("Line chart of the mean Goldstein score of each pair's events per stage; "
             + "; ".join(desc_parts) + ". Gaps mean the pair has no events in that stage.")
     return finish(fig, title="Warmer or colder? Tone of events per stage (Goldstein scale)",
-                  description=desc, chart="tone_by_stage", source=source_line(course, "events.csv"))
+                  description=desc, chart="tone_by_stage", source=source_line("events.csv"))
 
 
-def stage_motive_matrix(course) -> go.Figure:
+def stage_motive_matrix(course: Course) -> go.Figure:
     """How often each motive is tagged on the events of each stage (counts written in the cells)."""
-    pers = periods(course)
-    titles = stage_titles(course)
-    mtitles = motive_titles(course)
+    pers = course.periods
+    titles = stage_labels(course)
+    mtitles = course.motive_titles
     motives = list(mtitles)
     events = _staged_events(course)
     z = [[sum(1 for e in events if e["stage"] == p and m in e["motives"]) for p in pers] for m in motives]
@@ -175,4 +170,4 @@ def stage_motive_matrix(course) -> go.Figure:
     if untagged:
         desc += f" {plural(untagged, 'event has', 'events have')} no motive tag."
     return finish(fig, title="Which motive, when? Motive tags per stage",
-                  description=desc, chart="stage_motive_matrix", source=source_line(course, "events.csv, motives.csv"))
+                  description=desc, chart="stage_motive_matrix", source=source_line("events.csv, motives.csv"))
