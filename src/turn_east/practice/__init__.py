@@ -1,18 +1,22 @@
-"""Practice notebooks: checks that teach, exercises generated from solutions, a student workspace.
+"""Practice notebooks: checks that teach (the kernel side of the exercises).
 
 In a practice notebook::
 
     from turn_east.practice import Practice
     practice = Practice("01_prelude_six_party_talks", course)
     ...
-    practice.check("t1", answer)      # feedback; "not answered yet" while answer is None
+    practice.check("t1", answer)      # a CheckResult; "not answered yet" while answer is None
     practice.progress()               # which tasks pass
 
-`turn-east exercises` regenerates exercises/ from solutions/; `turn-east workspace`
-copies the exercises into my-work/ without ever overwriting a file.
+    registry.py   Task and the @task decorator
+    compare.py    reading answers of many shapes and comparing them (as_*, norm_*, same_*, check_*)
+    tasks/        the checkers, one module per lesson
+    checks.py     Practice, CheckResult, Progress
+
+Exercises are generated from the solutions by ``turn-east exercises`` and copied into a student's
+folder by ``turn-east workspace`` (``turn_east.build.exercises``, ``turn_east.build.workspace``).
 """
 
-from turn_east.practice.checks import Practice, Verdict, tasks_for
-from turn_east.practice.cli import register
+from turn_east.practice.checks import CheckResult, Practice, Progress, tasks_for
 
-__all__ = ["Practice", "Verdict", "register", "tasks_for"]
+__all__ = ["CheckResult", "Practice", "Progress", "tasks_for"]

@@ -1,44 +1,26 @@
-"""Checks that teach: each practice task compares a student's answer with the course data
-and, when it is wrong, says what kind of mistake it looks like without printing the answer.
+"""Checks that teach: each practice task compares a student's answer with the course data and, when it
+is wrong, says what kind of mistake it looks like without printing the answer.
 
-Tasks are declared in ``turn_east.practice.tasks`` with the ``@task`` decorator; a checker
-takes (course, answer) and returns ``(True, praise)`` or ``(False, hint)``.
+    practice = Practice("01_prelude_six_party_talks", course)
+    practice.check("t1", answer)      # a CheckResult: feedback; "not answered yet" while answer is None
+    practice.progress()               # which tasks pass
+
+The checkers live in ``turn_east.practice.tasks``, one module per lesson.
 """
 
 from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from typing import Any, Callable
 
-import pandas as pd
-
-Checker = Callable[[Any, Any], "tuple[bool, str]"]
-
-
-@dataclass(frozen=True)
-class Task:
-    lesson: str
-    id: str
-    title: str
-    checker: Checker
-
-
-_REGISTRY: dict[str, dict[str, Task]] = {}
-
-
-def task(lesson: str, task_id: str, title: str):
-    """Declare the checker of task `task_id` of practice notebook `lesson`."""
-    def wrap(fn: Checker) -> Checker:
-        _REGISTRY.setdefault(lesson, {})[task_id] = Task(lesson, task_id, title, fn)
-        return fn
-    return wrap
+from turn_east.errors import PracticeError
+from turn_east.practice import tasks  # noqa: F401  (declares every lesson's tasks)
+from turn_east.practice.registry import REGISTRY, Task
 
 
 def tasks_for(lesson: str) -> dict[str, Task]:
-    from turn_east.practice import tasks  # noqa: F401  (declares the tasks)
-
-    return dict(_REGISTRY.get(lesson, {}))
+    """The tasks declared for practice notebook ``lesson``, by id ({} when it has none)."""
+    return dict(REGISTRY.get(lesson, {}))
 
 
 STATUS_TEXT = {"pass": "Correct", "fail": "Not yet", "unanswered": "Not answered yet"}
@@ -46,7 +28,9 @@ STATUS_ICON = {"pass": "\u2714", "fail": "\u2716", "unanswered": "\u2026"}
 
 
 @dataclass(frozen=True)
-class Verdict:
+class CheckResult:
+    """How one check of a practice task went: passed, failed (with a hint) or not answered yet."""
+
     task: str
     title: str
     status: str  # "pass" | "fail" | "unanswered"
@@ -77,16 +61,16 @@ class Practice:
         self.course = course
         self.tasks = tasks_for(lesson)
         if not self.tasks:
-            raise ValueError(f"no practice tasks are declared for {lesson!r}; "
-                             f"lessons with tasks: {', '.join(sorted(_REGISTRY)) or 'none'}")
-        self.results: dict[str, Verdict] = {}
+            raise PracticeError(f"no practice tasks are declared for {lesson!r}; "
+                                f"lessons with tasks: {', '.join(sorted(REGISTRY)) or 'none'}")
+        self.results: dict[str, CheckResult] = {}
 
-    def check(self, task_id: str, answer) -> Verdict:
+    def check(self, task_id: str, answer) -> CheckResult:
         t = self.tasks.get(task_id)
         if t is None:
-            raise ValueError(f"{self.lesson} has no task {task_id!r}; its tasks are {', '.join(self.tasks)}")
+            raise PracticeError(f"{self.lesson} has no task {task_id!r}; its tasks are {', '.join(self.tasks)}")
         if answer is None or answer is Ellipsis:
-            v = Verdict(task_id, t.title, "unanswered",
+            v = CheckResult(task_id, t.title, "unanswered",
                         "Replace None with your answer in the cell above, run it, then run this check again.")
         else:
             try:
@@ -94,7 +78,7 @@ class Practice:
             except Exception as exc:  # a student's answer of the wrong shape must not crash the lesson
                 ok, message = False, (f"Your answer could not be read ({type(exc).__name__}: {exc}). "
                                       "Check its type against the task description.")
-            v = Verdict(task_id, t.title, "pass" if ok else "fail", message)
+            v = CheckResult(task_id, t.title, "pass" if ok else "fail", message)
         self.results[task_id] = v
         return v
 
@@ -135,311 +119,3 @@ class Progress:
         return (f"<p><strong>Progress: {self.passed} of {len(self.rows)} tasks correct</strong></p>"
                 f"<table><thead><tr><th>Task</th><th>What</th><th>Status</th></tr></thead>"
                 f"<tbody>{body}</tbody></table>")
-
-
-# ---------------------------------------------------------------- diagnosis helpers for checkers
-
-def ids_of(answer, column: str = "id") -> list:
-    """The ids in an answer given as a DataFrame (with an id column), a Series or a list."""
-    if isinstance(answer, pd.DataFrame):
-        if column not in answer:
-            raise ValueError(f"the table has no '{column}' column; keep it when you filter")
-        return list(answer[column])
-    if isinstance(answer, pd.Series):
-        return list(answer)
-    return list(answer)
-
-
-def compare_ids(answer_ids, expected_ids, *, boundary_hint: str = "", duplicate_hint: str = "") -> tuple[bool, str]:
-    """Compare two collections of ids and name the likely mistake."""
-    got, want = list(answer_ids), list(expected_ids)
-    if len(got) != len(set(got)):
-        return False, duplicate_hint or "Some rows appear more than once: did you count duplicates (e.g. after a join)?"
-    missing, extra = set(want) - set(got), set(got) - set(want)
-    if not missing and not extra:
-        return True, f"All {len(want)} rows are right."
-    if boundary_hint and (missing or extra):
-        return False, f"{len(got)} rows, expected {len(want)}. {boundary_hint}"
-    if extra and not missing:
-        return False, f"You have {len(extra)} row(s) too many: is your filter too wide?"
-    if missing and not extra:
-        return False, f"You are missing {len(missing)} row(s): is your filter too narrow?"
-    return False, f"{len(missing)} row(s) missing and {len(extra)} extra: compare your condition with the task."
-
-
-def compare_counts(answer, expected: pd.Series, *, what: str = "count") -> tuple[bool, str]:
-    """Compare a Series (or dict) of counts keyed by label with the expected one."""
-    got = pd.Series(answer) if not isinstance(answer, pd.Series) else answer
-    got = got[got != 0] if got.dtype.kind in "iuf" else got
-    want = expected[expected != 0]
-    got.index = got.index.astype(str)
-    want.index = want.index.astype(str)
-    if set(got.index) != set(want.index):
-        missing = sorted(set(want.index) - set(got.index))
-        extra = sorted(set(got.index) - set(want.index))
-        return False, (f"The labels differ: missing {missing or 'none'}, unexpected {extra or 'none'}. "
-                       "Group by the column the task names.")
-    diff = [k for k in want.index if float(got[k]) != float(want[k])]
-    if not diff:
-        return True, f"Every {what} is right."
-    if float(got.sum()) > float(want.sum()):
-        return False, f"Your {what}s are too high for {', '.join(diff)}: did you count some rows twice?"
-    return False, f"Your {what}s are off for {', '.join(diff)}: check your filter before grouping."
-
-
-# ---------------------------------------------------------------- more helpers (answers of many shapes)
-
-def pair_key(a, b, order=None) -> str:
-    """An unordered pair as one label, 'RUS-PRK' whichever way round it was given."""
-    a, b = str(a), str(b)
-    if order:
-        rank = {x: i for i, x in enumerate(order)}
-        a, b = sorted((a, b), key=lambda x: (rank.get(x, len(rank)), x))
-    else:
-        a, b = sorted((a, b))
-    return f"{a}-{b}"
-
-
-def norm_label(label, *, pairs_order=None) -> str:
-    """A label as a plain string: categoricals, numpy ints and Timestamps alike; pairs made unordered."""
-    if isinstance(label, tuple) and len(label) == 2:
-        return pair_key(*label, order=pairs_order)
-    if isinstance(label, float) and label.is_integer():
-        label = int(label)
-    text = str(getattr(label, "item", lambda: label)()) if hasattr(label, "item") else str(label)
-    if pairs_order is not None:
-        parts = text.replace("\u2013", "-").split("-")
-        if len(parts) == 2 and all(p.strip().upper() in pairs_order for p in parts):
-            return pair_key(parts[0].strip().upper(), parts[1].strip().upper(), order=pairs_order)
-    return text
-
-
-def as_id_list(answer, column: str = "id") -> tuple[list | None, str]:
-    """(ids, "") from a DataFrame with an id column, a Series, an Index, a list or a set; (None, why) otherwise."""
-    if isinstance(answer, pd.DataFrame):
-        if column in answer.columns:
-            return [str(x) for x in answer[column]], ""
-        if answer.index.name == column:
-            return [str(x) for x in answer.index], ""
-        return None, (f"Your table has no '{column}' column. Keep the '{column}' column when you filter "
-                      "(do not select other columns only, and do not drop it).")
-    if isinstance(answer, (pd.Series, pd.Index, list, tuple, set)):
-        return [str(x) for x in answer], ""
-    if isinstance(answer, str):
-        return None, "You gave one string; the task asks for a table (or a list) of several rows."
-    return None, f"Expected a DataFrame or a list, got {type(answer).__name__}."
-
-
-def as_series(answer) -> tuple[pd.Series | None, str]:
-    """(Series, "") from a Series, a dict, a one-column DataFrame or a two-column (label, value) DataFrame."""
-    if isinstance(answer, pd.Series):
-        return answer, ""
-    if isinstance(answer, dict):
-        return pd.Series(answer), ""
-    if isinstance(answer, pd.DataFrame):
-        if answer.shape[1] == 1:
-            return answer.iloc[:, 0], ""
-        if answer.shape[1] == 2 and answer.index.equals(pd.RangeIndex(len(answer))):
-            return answer.set_index(answer.columns[0]).iloc[:, 0], ""
-        return None, ("Your answer is a table with several columns; the task asks for one column of "
-                      "values (a Series). Select the column you computed.")
-    return None, f"Expected a pandas Series (or a dict), got {type(answer).__name__}."
-
-
-def norm_series(s: pd.Series, *, pairs_order=None, drop_zero: bool = False) -> pd.Series:
-    """Index as plain strings (pairs unordered), values as floats, NaN rows dropped, sorted by label."""
-    out = pd.Series(pd.to_numeric(pd.Series(list(s)), errors="coerce").astype(float).values,
-                    index=[norm_label(k, pairs_order=pairs_order) for k in s.index])
-    out = out[out.notna()]
-    if drop_zero:
-        out = out[out != 0]
-    return out.sort_index()
-
-
-def same_series(a: pd.Series, b: pd.Series, tol: float = 0.01) -> bool:
-    if set(a.index) != set(b.index) or len(a) != len(b):
-        return False
-    return all(abs(float(a[k]) - float(b[k])) <= tol for k in b.index)
-
-
-def first_match(got, mistakes, same) -> str | None:
-    """The hint of the first (candidate, hint) mistake that `got` equals, or None."""
-    for candidate, hint in mistakes:
-        try:
-            if candidate is not None and same(got, candidate):
-                return hint
-        except Exception:  # a mistake candidate must never break a check
-            continue
-    return None
-
-
-def check_ids(answer, expected_ids, mistakes=(), *, column: str = "id", what: str = "rows",
-              ordered: bool = False) -> tuple[bool, str]:
-    """Compare the ids of an answer with the expected ones; name the mistake when a known one matches.
-
-    mistakes: (ids a typical wrong filter gives, hint) pairs, tried in order.
-    """
-    got, why = as_id_list(answer, column)
-    if got is None:
-        return False, why
-    want = [str(x) for x in expected_ids]
-    if len(got) != len(set(got)):
-        return False, (f"Some {what} appear twice (or more): did you count duplicates, e.g. after a join "
-                       "or an explode? Use drop_duplicates on the id.")
-    if set(got) == set(want):
-        if ordered and got != want:
-            return False, f"The right {len(want)} {what}, but not in the order the task asks for."
-        return True, f"All {len(want)} {what} are right."
-    hint = first_match(set(got), [(set(map(str, c)), h) for c, h in mistakes], lambda g, c: g == c)
-    n = f"You have {len(got)} {what}, the task expects {len(want)}. "
-    if hint:
-        return False, n + hint
-    missing, extra = set(want) - set(got), set(got) - set(want)
-    if extra and not missing:
-        return False, n + "Your filter is too wide: re-read each condition in the task."
-    if missing and not extra:
-        return False, n + "Your filter is too narrow: re-read each condition in the task."
-    return False, n + f"{len(missing)} missing and {len(extra)} that should not be there: compare your conditions with the task."
-
-
-def check_series(answer, expected: pd.Series, mistakes=(), *, what: str = "value", tol: float = 0.01,
-                 pairs_order=None, drop_zero: bool = False) -> tuple[bool, str]:
-    """Compare a labelled set of numbers (Series, dict, small DataFrame) with the expected Series.
-
-    Labels are compared as strings (a categorical index equals a string one); with pairs_order,
-    'PRK-RUS' equals 'RUS-PRK'. drop_zero treats a missing label as 0 (for counts).
-    mistakes: (Series a typical mistake gives, hint) pairs.
-    """
-    s, why = as_series(answer)
-    if s is None:
-        return False, why
-    if isinstance(s.index, pd.MultiIndex) and s.index.nlevels != 2:
-        return False, "Your Series has a multi-level index; the task asks for one label per value."
-    got = norm_series(s, pairs_order=pairs_order, drop_zero=drop_zero)
-    want = norm_series(expected, pairs_order=pairs_order, drop_zero=drop_zero)
-    if len(set(got.index)) != len(got):
-        return False, "Some labels appear more than once: group by the column the task names so each label is one row."
-    if same_series(got, want, tol):
-        return True, f"Every {what} is right."
-    norm_m = [(norm_series(c, pairs_order=pairs_order, drop_zero=drop_zero), h) for c, h in mistakes if c is not None]
-    hint = first_match(got, norm_m, lambda g, c: same_series(g, c, tol))
-    if hint:
-        return False, hint
-    if set(got.index) != set(want.index):
-        missing = len(set(want.index) - set(got.index))
-        extra = sorted(set(got.index) - set(want.index))
-        return False, (f"The labels differ from the task's: {missing} label(s) missing"
-                       + (f", unexpected {extra[:5]}" if extra else "")
-                       + ". Check what your index holds and which rows you kept.")
-    diff = [k for k in want.index if abs(float(got[k]) - float(want[k])) > tol]
-    if float(got.sum()) > float(want.sum()):
-        return False, f"Your {what}s are too high for {', '.join(diff)}: did you count some rows twice or keep too many rows?"
-    return False, f"Your {what}s are off for {', '.join(diff)}: check your filter before grouping."
-
-
-def as_number(answer) -> tuple[float | None, str]:
-    if isinstance(answer, bool):
-        return None, "Expected a number, got True/False."
-    if isinstance(answer, (pd.Series, pd.DataFrame)):
-        if answer.size == 1:
-            return float(answer.to_numpy().ravel()[0]), ""
-        return None, "Expected one number, got a table or Series of several values: pick the one the task asks for."
-    try:
-        return float(answer), ""
-    except (TypeError, ValueError):
-        return None, f"Expected a number, got {type(answer).__name__} {str(answer)[:40]!r}."
-
-
-def check_number(answer, expected: float, mistakes=(), *, tol: float = 0.01) -> tuple[bool, str]:
-    got, why = as_number(answer)
-    if got is None:
-        return False, why
-    if abs(got - float(expected)) <= tol:
-        return True, "That is right."
-    hint = first_match(got, [(c, h) for c, h in mistakes if c is not None],
-                       lambda g, c: abs(g - float(c)) <= tol)
-    if hint:
-        return False, hint
-    return False, "Not the expected value: re-read the task and check each step (filter, then compute)."
-
-
-def norm_frame(df: pd.DataFrame, *, pairs_order=None) -> pd.DataFrame:
-    out = df.copy()
-    out.index = [norm_label(k, pairs_order=pairs_order) for k in out.index]
-    out.columns = [norm_label(k, pairs_order=pairs_order) for k in out.columns]
-    return out.apply(pd.to_numeric, errors="coerce").astype(float)
-
-
-def same_frame(a: pd.DataFrame, b: pd.DataFrame, tol: float = 0.01, *, fill_zero: bool = False) -> bool:
-    if fill_zero:
-        cols = sorted(set(a.columns) | set(b.columns))
-        rows = sorted(set(a.index) | set(b.index))
-        a = a.reindex(index=rows, columns=cols).fillna(0)
-        b = b.reindex(index=rows, columns=cols).fillna(0)
-    if set(a.index) != set(b.index) or set(a.columns) != set(b.columns):
-        return False
-    a = a.loc[sorted(b.index), sorted(b.columns)]
-    b = b.loc[sorted(b.index), sorted(b.columns)]
-    both_nan = a.isna() & b.isna()
-    close = (a - b).abs() <= tol
-    return bool((both_nan | close).all().all())
-
-
-def check_frame(answer, expected: pd.DataFrame, mistakes=(), *, tol: float = 0.01, pairs_order=None,
-                fill_zero: bool = False, rows: str = "rows", cols: str = "columns") -> tuple[bool, str]:
-    """Compare a table of numbers (e.g. a pivot table) with the expected one, labels as strings.
-
-    fill_zero: a missing row/column counts as zeros (pivot tables of counts)."""
-    if not isinstance(answer, pd.DataFrame):
-        return False, f"Expected a DataFrame (a table with {rows} as rows and {cols} as columns), got {type(answer).__name__}."
-    if isinstance(answer.columns, pd.MultiIndex):
-        return False, ("Your columns have two levels (this happens when pivot_table is given `values` as a list "
-                       "or no `values`): pass one column name as values=.")
-    got = norm_frame(answer, pairs_order=pairs_order)
-    want = norm_frame(expected, pairs_order=pairs_order)
-    if same_frame(got, want, tol, fill_zero=fill_zero):
-        return True, "Every cell of the table is right."
-    if same_frame(got.T, want, tol, fill_zero=fill_zero):
-        return False, f"Rows and columns are swapped: put the {rows} in the index and the {cols} in the columns (or use .T)."
-    hint = first_match(got, [(norm_frame(c, pairs_order=pairs_order), h) for c, h in mistakes if c is not None],
-                       lambda g, c: same_frame(g, c, tol, fill_zero=fill_zero))
-    if hint:
-        return False, hint
-    if set(got.index) != set(want.index) or set(got.columns) != set(want.columns):
-        return False, (f"The labels differ: the task wants the {rows} as the index ({len(want)} rows) and the "
-                       f"{cols} as the columns ({len(want.columns)}). Yours has {len(got)} rows and {len(got.columns)} columns.")
-    return False, "The labels are right but some cells differ: check your filter and the function you aggregate with."
-
-
-def figure_signature(fig) -> tuple[str, str, str]:
-    """(chart name, description, data as JSON) of a figure built by turn_east.charts."""
-    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
-    import json
-
-    data = json.dumps([t.to_plotly_json() for t in fig.data], sort_keys=True, default=str)
-    return str(meta.get("chart", "")), str(meta.get("description", "")), data
-
-
-def check_figure(answer, expected, mistakes=(), *, call: str = "") -> tuple[bool, str]:
-    """Compare a figure with the one the task's call builds, by its chart name, data and description."""
-    try:
-        import plotly.graph_objects as go
-    except ImportError:  # pragma: no cover
-        go = None
-    if go is not None and not isinstance(answer, go.Figure):
-        return False, (f"Expected a plotly Figure (the return value of {call or 'the chart function'}), "
-                       f"got {type(answer).__name__}. Assign the figure itself, not fig.show().")
-    got, want = figure_signature(answer), figure_signature(expected)
-    if not got[0]:
-        return False, f"This figure was not built by turn_east.charts: call {call or 'the chart function the task names'}."
-    if got[0] != want[0]:
-        return False, f"This figure comes from charts.{got[0]}; the task asks for {call or 'charts.' + want[0]}."
-    if got == want:
-        return True, "The figure shows the data the task asks for."
-    hint = first_match(got, [(figure_signature(c), h) for c, h in mistakes if c is not None],
-                       lambda g, c: g[1] == c[1] and g[2] == c[2])
-    if hint:
-        return False, hint
-    if got[1] == want[1]:
-        return False, "The right data, drawn with other options: check the keyword arguments against the task."
-    return False, f"The right chart, but with other data: check the arguments of {call or 'the call'} (ids, lists, spelling)."

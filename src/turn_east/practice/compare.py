@@ -1,0 +1,263 @@
+"""Comparing a student's answer with the expected one, whatever equivalent shape it takes (a DataFrame or
+a list of ids, a Series or a dict, labels as categoricals or strings, a pair either way round), and
+naming the mistake when a recomputed typical mistake matches.
+
+``as_*`` read an answer into one shape (or say why they cannot), ``norm_*`` make labels and values
+comparable, ``same_*`` compare, ``check_*`` return ``(True, praise)`` or ``(False, hint)``.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import plotly.graph_objects as go
+
+def pair_key(a, b, order=None) -> str:
+    """An unordered pair as one label, 'RUS-PRK' whichever way round it was given."""
+    a, b = str(a), str(b)
+    if order:
+        rank = {x: i for i, x in enumerate(order)}
+        a, b = sorted((a, b), key=lambda x: (rank.get(x, len(rank)), x))
+    else:
+        a, b = sorted((a, b))
+    return f"{a}-{b}"
+
+
+def norm_label(label, *, pairs_order=None) -> str:
+    """A label as a plain string: categoricals, numpy ints and Timestamps alike; pairs made unordered."""
+    if isinstance(label, tuple) and len(label) == 2:
+        return pair_key(*label, order=pairs_order)
+    if isinstance(label, float) and label.is_integer():
+        label = int(label)
+    text = str(getattr(label, "item", lambda: label)()) if hasattr(label, "item") else str(label)
+    if pairs_order is not None:
+        parts = text.replace("\u2013", "-").split("-")
+        if len(parts) == 2 and all(p.strip().upper() in pairs_order for p in parts):
+            return pair_key(parts[0].strip().upper(), parts[1].strip().upper(), order=pairs_order)
+    return text
+
+
+def as_id_list(answer, column: str = "id") -> tuple[list | None, str]:
+    """(ids, "") from a DataFrame with an id column, a Series, an Index, a list or a set; (None, why) otherwise."""
+    if isinstance(answer, pd.DataFrame):
+        if column in answer.columns:
+            return [str(x) for x in answer[column]], ""
+        if answer.index.name == column:
+            return [str(x) for x in answer.index], ""
+        return None, (f"Your table has no '{column}' column. Keep the '{column}' column when you filter "
+                      "(do not select other columns only, and do not drop it).")
+    if isinstance(answer, (pd.Series, pd.Index, list, tuple, set)):
+        return [str(x) for x in answer], ""
+    if isinstance(answer, str):
+        return None, "You gave one string; the task asks for a table (or a list) of several rows."
+    return None, f"Expected a DataFrame or a list, got {type(answer).__name__}."
+
+
+def as_series(answer) -> tuple[pd.Series | None, str]:
+    """(Series, "") from a Series, a dict, a one-column DataFrame or a two-column (label, value) DataFrame."""
+    if isinstance(answer, pd.Series):
+        return answer, ""
+    if isinstance(answer, dict):
+        return pd.Series(answer), ""
+    if isinstance(answer, pd.DataFrame):
+        if answer.shape[1] == 1:
+            return answer.iloc[:, 0], ""
+        if answer.shape[1] == 2 and answer.index.equals(pd.RangeIndex(len(answer))):
+            return answer.set_index(answer.columns[0]).iloc[:, 0], ""
+        return None, ("Your answer is a table with several columns; the task asks for one column of "
+                      "values (a Series). Select the column you computed.")
+    return None, f"Expected a pandas Series (or a dict), got {type(answer).__name__}."
+
+
+def norm_series(s: pd.Series, *, pairs_order=None, drop_zero: bool = False) -> pd.Series:
+    """Index as plain strings (pairs unordered), values as floats, NaN rows dropped, sorted by label."""
+    out = pd.Series(pd.to_numeric(pd.Series(list(s)), errors="coerce").astype(float).values,
+                    index=[norm_label(k, pairs_order=pairs_order) for k in s.index])
+    out = out[out.notna()]
+    if drop_zero:
+        out = out[out != 0]
+    return out.sort_index()
+
+
+def same_series(a: pd.Series, b: pd.Series, tol: float = 0.01) -> bool:
+    if set(a.index) != set(b.index) or len(a) != len(b):
+        return False
+    return all(abs(float(a[k]) - float(b[k])) <= tol for k in b.index)
+
+
+def first_match(got, mistakes, same) -> str | None:
+    """The hint of the first (candidate, hint) mistake that `got` equals, or None."""
+    for candidate, hint in mistakes:
+        try:
+            if candidate is not None and same(got, candidate):
+                return hint
+        except Exception:  # a mistake candidate must never break a check
+            continue
+    return None
+
+
+def check_ids(answer, expected_ids, mistakes=(), *, column: str = "id", what: str = "rows",
+              ordered: bool = False) -> tuple[bool, str]:
+    """Compare the ids of an answer with the expected ones; name the mistake when a known one matches.
+
+    mistakes: (ids a typical wrong filter gives, hint) pairs, tried in order.
+    """
+    got, why = as_id_list(answer, column)
+    if got is None:
+        return False, why
+    want = [str(x) for x in expected_ids]
+    if len(got) != len(set(got)):
+        return False, (f"Some {what} appear twice (or more): did you count duplicates, e.g. after a join "
+                       "or an explode? Use drop_duplicates on the id.")
+    if set(got) == set(want):
+        if ordered and got != want:
+            return False, f"The right {len(want)} {what}, but not in the order the task asks for."
+        return True, f"All {len(want)} {what} are right."
+    hint = first_match(set(got), [(set(map(str, c)), h) for c, h in mistakes], lambda g, c: g == c)
+    n = f"You have {len(got)} {what}, the task expects {len(want)}. "
+    if hint:
+        return False, n + hint
+    missing, extra = set(want) - set(got), set(got) - set(want)
+    if extra and not missing:
+        return False, n + "Your filter is too wide: re-read each condition in the task."
+    if missing and not extra:
+        return False, n + "Your filter is too narrow: re-read each condition in the task."
+    return False, n + f"{len(missing)} missing and {len(extra)} that should not be there: compare your conditions with the task."
+
+
+def check_series(answer, expected: pd.Series, mistakes=(), *, what: str = "value", tol: float = 0.01,
+                 pairs_order=None, drop_zero: bool = False) -> tuple[bool, str]:
+    """Compare a labelled set of numbers (Series, dict, small DataFrame) with the expected Series.
+
+    Labels are compared as strings (a categorical index equals a string one); with pairs_order,
+    'PRK-RUS' equals 'RUS-PRK'. drop_zero treats a missing label as 0 (for counts).
+    mistakes: (Series a typical mistake gives, hint) pairs.
+    """
+    s, why = as_series(answer)
+    if s is None:
+        return False, why
+    if isinstance(s.index, pd.MultiIndex) and s.index.nlevels != 2:
+        return False, "Your Series has a multi-level index; the task asks for one label per value."
+    got = norm_series(s, pairs_order=pairs_order, drop_zero=drop_zero)
+    want = norm_series(expected, pairs_order=pairs_order, drop_zero=drop_zero)
+    if len(set(got.index)) != len(got):
+        return False, "Some labels appear more than once: group by the column the task names so each label is one row."
+    if same_series(got, want, tol):
+        return True, f"Every {what} is right."
+    norm_m = [(norm_series(c, pairs_order=pairs_order, drop_zero=drop_zero), h) for c, h in mistakes if c is not None]
+    hint = first_match(got, norm_m, lambda g, c: same_series(g, c, tol))
+    if hint:
+        return False, hint
+    if set(got.index) != set(want.index):
+        missing = len(set(want.index) - set(got.index))
+        extra = sorted(set(got.index) - set(want.index))
+        return False, (f"The labels differ from the task's: {missing} label(s) missing"
+                       + (f", unexpected {extra[:5]}" if extra else "")
+                       + ". Check what your index holds and which rows you kept.")
+    diff = [k for k in want.index if abs(float(got[k]) - float(want[k])) > tol]
+    if float(got.sum()) > float(want.sum()):
+        return False, f"Your {what}s are too high for {', '.join(diff)}: did you count some rows twice or keep too many rows?"
+    return False, f"Your {what}s are off for {', '.join(diff)}: check your filter before grouping."
+
+
+def as_number(answer) -> tuple[float | None, str]:
+    if isinstance(answer, bool):
+        return None, "Expected a number, got True/False."
+    if isinstance(answer, (pd.Series, pd.DataFrame)):
+        if answer.size == 1:
+            return float(answer.to_numpy().ravel()[0]), ""
+        return None, "Expected one number, got a table or Series of several values: pick the one the task asks for."
+    try:
+        return float(answer), ""
+    except (TypeError, ValueError):
+        return None, f"Expected a number, got {type(answer).__name__} {str(answer)[:40]!r}."
+
+
+def check_number(answer, expected: float, mistakes=(), *, tol: float = 0.01) -> tuple[bool, str]:
+    got, why = as_number(answer)
+    if got is None:
+        return False, why
+    if abs(got - float(expected)) <= tol:
+        return True, "That is right."
+    hint = first_match(got, [(c, h) for c, h in mistakes if c is not None],
+                       lambda g, c: abs(g - float(c)) <= tol)
+    if hint:
+        return False, hint
+    return False, "Not the expected value: re-read the task and check each step (filter, then compute)."
+
+
+def norm_frame(df: pd.DataFrame, *, pairs_order=None) -> pd.DataFrame:
+    out = df.copy()
+    out.index = [norm_label(k, pairs_order=pairs_order) for k in out.index]
+    out.columns = [norm_label(k, pairs_order=pairs_order) for k in out.columns]
+    return out.apply(pd.to_numeric, errors="coerce").astype(float)
+
+
+def same_frame(a: pd.DataFrame, b: pd.DataFrame, tol: float = 0.01, *, fill_zero: bool = False) -> bool:
+    if fill_zero:
+        cols = sorted(set(a.columns) | set(b.columns))
+        rows = sorted(set(a.index) | set(b.index))
+        a = a.reindex(index=rows, columns=cols).fillna(0)
+        b = b.reindex(index=rows, columns=cols).fillna(0)
+    if set(a.index) != set(b.index) or set(a.columns) != set(b.columns):
+        return False
+    a = a.loc[sorted(b.index), sorted(b.columns)]
+    b = b.loc[sorted(b.index), sorted(b.columns)]
+    both_nan = a.isna() & b.isna()
+    close = (a - b).abs() <= tol
+    return bool((both_nan | close).all().all())
+
+
+def check_frame(answer, expected: pd.DataFrame, mistakes=(), *, tol: float = 0.01, pairs_order=None,
+                fill_zero: bool = False, rows: str = "rows", cols: str = "columns") -> tuple[bool, str]:
+    """Compare a table of numbers (e.g. a pivot table) with the expected one, labels as strings.
+
+    fill_zero: a missing row/column counts as zeros (pivot tables of counts)."""
+    if not isinstance(answer, pd.DataFrame):
+        return False, f"Expected a DataFrame (a table with {rows} as rows and {cols} as columns), got {type(answer).__name__}."
+    if isinstance(answer.columns, pd.MultiIndex):
+        return False, ("Your columns have two levels (this happens when pivot_table is given `values` as a list "
+                       "or no `values`): pass one column name as values=.")
+    got = norm_frame(answer, pairs_order=pairs_order)
+    want = norm_frame(expected, pairs_order=pairs_order)
+    if same_frame(got, want, tol, fill_zero=fill_zero):
+        return True, "Every cell of the table is right."
+    if same_frame(got.T, want, tol, fill_zero=fill_zero):
+        return False, f"Rows and columns are swapped: put the {rows} in the index and the {cols} in the columns (or use .T)."
+    hint = first_match(got, [(norm_frame(c, pairs_order=pairs_order), h) for c, h in mistakes if c is not None],
+                       lambda g, c: same_frame(g, c, tol, fill_zero=fill_zero))
+    if hint:
+        return False, hint
+    if set(got.index) != set(want.index) or set(got.columns) != set(want.columns):
+        return False, (f"The labels differ: the task wants the {rows} as the index ({len(want)} rows) and the "
+                       f"{cols} as the columns ({len(want.columns)}). Yours has {len(got)} rows and {len(got.columns)} columns.")
+    return False, "The labels are right but some cells differ: check your filter and the function you aggregate with."
+
+
+def figure_signature(fig) -> tuple[str, str, str]:
+    """(chart name, description, data as JSON) of a figure built by turn_east.charts."""
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    data = json.dumps([t.to_plotly_json() for t in fig.data], sort_keys=True, default=str)
+    return str(meta.get("chart", "")), str(meta.get("description", "")), data
+
+
+def check_figure(answer, expected, mistakes=(), *, call: str = "") -> tuple[bool, str]:
+    """Compare a figure with the one the task's call builds, by its chart name, data and description."""
+    if not isinstance(answer, go.Figure):
+        return False, (f"Expected a plotly Figure (the return value of {call or 'the chart function'}), "
+                       f"got {type(answer).__name__}. Assign the figure itself, not fig.show().")
+    got, want = figure_signature(answer), figure_signature(expected)
+    if not got[0]:
+        return False, f"This figure was not built by turn_east.charts: call {call or 'the chart function the task names'}."
+    if got[0] != want[0]:
+        return False, f"This figure comes from charts.{got[0]}; the task asks for {call or 'charts.' + want[0]}."
+    if got == want:
+        return True, "The figure shows the data the task asks for."
+    hint = first_match(got, [(figure_signature(c), h) for c, h in mistakes if c is not None],
+                       lambda g, c: g[1] == c[1] and g[2] == c[2])
+    if hint:
+        return False, hint
+    if got[1] == want[1]:
+        return False, "The right data, drawn with other options: check the keyword arguments against the task."
+    return False, f"The right chart, but with other data: check the arguments of {call or 'the call'} (ids, lists, spelling)."
