@@ -41,7 +41,7 @@ workspace: venv
 	$(BIN)/turn-east workspace
 
 slides: venv
-	$(BIN)/python -m turn_east.slides
+	$(BIN)/turn-east slides
 
 bench: venv
 	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

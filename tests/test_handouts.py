@@ -19,7 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from turn_east import handouts
+from turn_east import paths
+from turn_east.build import files, handouts
+from turn_east.cli import build_parser
 
 FIXTURES = Path(__file__).parent / "fixtures" / "handouts"
 PASS, FAIL = "lesson-pass-minimal", "lesson-fail-raises"
@@ -55,11 +57,8 @@ def batch(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def lesson_questions():
-    from turn_east.data import load_course
-    from turn_east.quiz import load_bank
-
-    qs = [q for q in load_bank(load_course()) if q.lesson == QUIZ_LESSON]
+def lesson_questions(course):
+    qs = [q for q in course.bank if q.lesson == QUIZ_LESSON]
     assert qs, f"the question bank has no questions for {QUIZ_LESSON}; the fixture needs some"
     return qs
 
@@ -171,14 +170,14 @@ def test_handouts_are_offline(batch):
 
 
 def test_geo_assets_js_wraps_the_topojson_files_as_they_are(tmp_path):
-    files = sorted(handouts.TOPOJSON_DIR.glob("*.json"))
-    assert [f.name for f in files] == ["world_50m.json"]  # only what northeast_asia_map needs (scope world, 50m)
+    outlines = sorted(paths.TOPOJSON_DIR.glob("*.json"))
+    assert [f.name for f in outlines] == ["world_50m.json"]  # only what northeast_asia_map needs (scope world, 50m)
     js = handouts.geo_assets_js()
     assert js == handouts.geo_assets_js()  # the same bytes on every run
     assert not EXTERNAL_TAG.search(js) and "window.PlotlyGeoAssets" in js
-    for f in files:
+    for f in outlines:
         assert f"t[{json.dumps(f.stem)}]={f.read_text(encoding='utf-8').strip()};" in js
-    assert not list(handouts.PACKAGE_DIR.glob("static/*.js")), "a second copy of the outlines in static/"
+    assert not list(paths.STATIC_DIR.glob("*.js")), "a second copy of the outlines in static/"
     handouts.install_plotly_js(tmp_path)
     first = (tmp_path / handouts.GEO_JS).stat().st_mtime_ns
     handouts.install_plotly_js(tmp_path)  # unchanged: not rewritten
@@ -194,7 +193,7 @@ def test_index_links_every_handout_with_date_and_data_version(batch):
     for audience in ("student", "leader"):
         assert f'href="{audience}/{PASS}.html"' in index
     assert dt.date.today().isoformat() in index
-    version = json.loads((Path(handouts._data_dir()) / "datapackage.json").read_text())["version"]
+    version = json.loads((paths.data_dir() / "datapackage.json").read_text())["version"]
     assert f"data version {version}" in index
     for href in re.findall(r'href="([^"]+)"', index):
         assert (batch["out"] / "handouts" / href).is_file(), href
@@ -227,23 +226,25 @@ def test_unknown_lesson_exits_2(tmp_path):
     assert not (tmp_path / "b").exists()
 
 
-def test_lessons_select_by_id_or_prefix():
-    lessons = handouts.discover_lessons(FIXTURES)
+def test_lessons_select_by_id_or_prefix(course):
+    lessons = handouts.discover_lessons(course, FIXTURES)
     assert [ls.id for ls in handouts.select_lessons(lessons, ["lesson-pass"])] == [PASS]
     assert [ls.id for ls in handouts.select_lessons(lessons, [f"{FAIL},{PASS}"])] == [FAIL, PASS]
-    course = handouts.discover_lessons()
-    assert [ls.id for ls in handouts.select_lessons(course, ["02"])] == ["02_stage_1_adjusting_to_asia"]
-    assert len(handouts.select_lessons(course, ["0"])) == 6
+    lessons = handouts.discover_lessons(course)
+    assert [ls.id for ls in handouts.select_lessons(lessons, ["02"])] == ["02_stage_1_adjusting_to_asia"]
+    assert len(handouts.select_lessons(lessons, ["0"])) == 6
 
 
-def test_course_lessons_come_from_lessons_csv():
-    ids = [ls.id for ls in handouts.discover_lessons()]
+def test_course_lessons_come_from_lessons_csv(course):
+    ids = [ls.id for ls in handouts.discover_lessons(course)]
     assert ids[0] == "00_course_map" and ids[-1] == "20_synthesis_weighing_the_argument"
     assert len(ids) == 11 and "90_leader_guide" not in ids
 
 
 def test_pdf_without_chromium_is_a_clear_error(tmp_path, monkeypatch):
-    monkeypatch.setattr(handouts, "find_chromium", lambda: None)
+    from turn_east.build.handouts import plan
+
+    monkeypatch.setattr(plan, "find_chromium", lambda: None)
     rc, _, stderr = call("--notebooks-dir", str(FIXTURES), "--out", str(tmp_path / "b"), "--pdf")
     assert rc == 2 and "--pdf needs Chromium" in stderr and "apt-get install chromium" in stderr
     assert not (tmp_path / "b").exists()
@@ -265,12 +266,12 @@ def test_atomic_write_keeps_old_file_when_writing_fails(tmp_path):
     target = tmp_path / "x.html"
     target.write_text("old", encoding="utf-8")
     with pytest.raises(RuntimeError):
-        with handouts.atomic_path(target) as tmp:
+        with files.atomic_path(target) as tmp:
             tmp.write_text("half", encoding="utf-8")
             raise RuntimeError("boom")
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["x.html"]
-    handouts.write_atomic(target, "new")
+    files.write_atomic(target, "new")
     assert target.read_text(encoding="utf-8") == "new"
     assert oct(target.stat().st_mode & 0o777) != oct(0o600)
 
@@ -321,11 +322,8 @@ def test_quiz_seed_is_deterministic_per_name():
 
 # ------------------------------------------------------------------ CLI wiring
 def test_cli_registers_the_subcommand():
-    import argparse
-
-    ap = argparse.ArgumentParser()
-    handouts.register(ap.add_subparsers(dest="command"))
-    args = ap.parse_args(["handouts", "--lessons", "02", "--audience", "leader", "-p", "data_dir=x", "--jobs", "3"])
+    args = build_parser().parse_args(["handouts", "--lessons", "02", "--audience", "leader", "-p", "data_dir=x",
+                                      "--jobs", "3"])
     assert args.func is handouts.run and args.lessons == ["02"] and args.audience == "leader"
     assert args.param == ["data_dir=x"] and args.jobs == 3 and args.out == "build"
     assert handouts.parser().parse_args([]).jobs == (os.cpu_count() or 1)
@@ -338,24 +336,31 @@ def _plotly_js() -> Path:
 
 
 def test_links_between_lessons_point_at_handouts():
-    from turn_east.handouts import link_handouts
+    import nbformat
 
-    page = ('<p>See <a href="03_stage_2_after_crimea.ipynb">Stage Two</a>, '
-            '<a href="../notebooks/03_stage_2_after_crimea.ipynb#quiz">its quiz</a>, '
-            '<a href="../exercises/03_stage_2_after_crimea.ipynb">the exercise</a> and '
-            '<a href="https://example.org/a.ipynb">elsewhere</a>.</p>')
-    out = link_handouts(page, ["03_stage_2_after_crimea"])
+    from turn_east.build.handouts.postprocess import exporter
+
+    markdown = ("See [Stage Two](03_stage_2_after_crimea.ipynb), "
+                "[its quiz](../notebooks/03_stage_2_after_crimea.ipynb#quiz), "
+                "[the `exercise`](../exercises/03_stage_2_after_crimea.ipynb), "
+                "[`03_stage_2_after_crimea.ipynb`](03_stage_2_after_crimea.ipynb) and "
+                "[elsewhere](https://example.org/a.ipynb). Not a link: `04_stage_3_sidelined_then_summits.ipynb`.")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(markdown)])
+    out, _ = exporter("student").from_notebook_node(nb, resources={"te_lesson_ids": ["03_stage_2_after_crimea"]})
     assert '<a href="03_stage_2_after_crimea.html">Stage Two</a>' in out
     assert '<a href="03_stage_2_after_crimea.html#quiz">its quiz</a>' in out
+    assert '<a href="03_stage_2_after_crimea.html"><code>03_stage_2_after_crimea.ipynb</code></a>' in out
     assert '<a href="https://example.org/a.ipynb">elsewhere</a>' in out, "web links stay links"
-    assert out.count(".ipynb") == 1
-    assert "the exercise" in out and "te-notebook-ref" in out
+    assert ('<span class="te-notebook-ref" title="a notebook in the course repository">the <code>exercise</code>'
+            '</span>') in out, "another notebook: its text stays, the dead link goes"
+    assert "<code>04_stage_3_sidelined_then_summits.ipynb</code>" in out, "code is not a link"
+    assert out.count('.ipynb"') == 1
 
 
 def test_bad_course_data_stops_the_batch_before_anything_renders(tmp_path):
     # One clear report, not the same data error from every lesson's kernel.
     data = tmp_path / "data"
-    shutil.copytree(Path(handouts._data_dir()), data)
+    shutil.copytree(paths.data_dir(), data)
     events = data / "events.csv"
     events.write_text(events.read_text(encoding="utf-8").replace(",RUS,PRK,", ",RUS,XYZ,", 1), encoding="utf-8")
     out = tmp_path / "out"

@@ -185,10 +185,15 @@ def test_banners_for_leader_and_named_student(shown):
     assert "**Leader view**" in shown[-1]["text/markdown"]
 
 
-def test_quiz_mode_per_audience():
-    assert LessonContext("x", None).quiz_mode() == "selfcheck"
-    assert LessonContext("x", None, show_answers=True).quiz_mode() == "key"
-    assert LessonContext("x", None, audience="leader").quiz_mode() == "key"
+def test_the_quiz_prints_in_the_form_the_quiz_decides(shown, course):
+    lesson = "02_stage_1_adjusting_to_asia"
+    for kwargs, mode in (({}, "selfcheck"), ({"show_answers": True}, "key"), ({"audience": "leader"}, "key")):
+        ctx = LessonContext(lesson, course, render="static", **kwargs)
+        ctx.quiz()
+        assert ctx.last_quiz.printed_mode == mode
+        assert shown[-1] == {"text/html": ctx.last_quiz.to_html(mode), "text/plain": f"Quiz: {lesson}"}
+        # displayed on its own (display(quiz)), a quiz prints the same form
+        assert ctx.last_quiz._repr_mimebundle_()["text/html"] == ctx.last_quiz.to_html(mode)
 
 
 @pytest.mark.slow

@@ -36,4 +36,4 @@ def test_checked_cells_carry_their_reference(path):
     for i, cell in enumerate(nb["cells"]):
         if cell["cell_type"] == "code" and "".join(cell["source"]).lstrip().startswith("# NBVAL_CHECK_OUTPUT"):
             assert cell["outputs"], (f"{path.name} cell {i}: no reference output; run "
-                                     "`python -m turn_east.devtools refresh-checked-outputs`")
+                                     "`turn-east refresh-checked-outputs`")

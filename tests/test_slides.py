@@ -1,4 +1,4 @@
-"""Slide metadata for jupyterlab-rise: every lesson cell has a slide type, set by `python -m turn_east.slides`.
+"""Slide metadata for jupyterlab-rise: every lesson cell has a slide type, set by `turn-east slides`.
 
 Leader notes are speaker notes (never on a slide), the parameters and set-up cells are
 skipped, headings open slides, and running the command twice changes nothing.
@@ -11,10 +11,12 @@ import shutil
 import pytest
 
 from conftest import ROOT
-from turn_east import slides
+from turn_east import nbfiles
+from turn_east.build import slides
+from turn_east.cli import main as turn_east
 
-LESSONS = slides.lesson_notebooks(ROOT / "notebooks", ROOT / "data" / "lessons.csv")
-FIX = "run `.venv/bin/python -m turn_east.slides` to set the slide types"
+LESSONS = slides.lesson_notebooks(ROOT / "notebooks")
+FIX = "run `.venv/bin/turn-east slides` to set the slide types"
 
 
 def _load(path):
@@ -77,7 +79,7 @@ def test_parameters_and_setup_are_skipped_and_title_and_sections_open_slides(pat
     for c in cells:
         if c["cell_type"] == "markdown" and _src(c).startswith("## ") and "leader" not in c["metadata"].get("tags", []):
             assert _type(c) == "slide", _src(c)[:60]
-    charts_and_quiz = [c for c in cells if slides.is_chart_cell(c) or slides.is_quiz_cell(c)]
+    charts_and_quiz = [c for c in cells if nbfiles.is_chart_cell(c) or nbfiles.is_quiz_cell(c)]
     assert len(charts_and_quiz) >= 4 and all(_type(c) == "-" for c in charts_and_quiz)
 
 
@@ -131,11 +133,11 @@ def test_command_is_idempotent_on_a_lesson_file(tmp_path, capsys):
     for c in nb["cells"]:
         c["metadata"].pop("slideshow", None)
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
-    assert slides.main(["--check", str(path)]) == 1
-    assert slides.main([str(path)]) == 0
+    assert turn_east(["slides", "--check", str(path)]) == 1
+    assert turn_east(["slides", str(path)]) == 0
     first = path.read_bytes()
-    assert slides.main([str(path)]) == 0 and path.read_bytes() == first
-    assert slides.main(["--check", str(path)]) == 0
+    assert turn_east(["slides", str(path)]) == 0 and path.read_bytes() == first
+    assert turn_east(["slides", "--check", str(path)]) == 0
     done = _load(path)
     assert [_src(c) for c in done["cells"]] == [_src(c) for c in nb["cells"]], "sources must not change"
     assert all(_type(c) in slides.SLIDE_TYPES for c in done["cells"])
@@ -143,5 +145,5 @@ def test_command_is_idempotent_on_a_lesson_file(tmp_path, capsys):
 
 
 def test_command_names_a_missing_notebook(tmp_path, capsys):
-    assert slides.main([str(tmp_path / "nope.ipynb")]) == 2
+    assert turn_east(["slides", str(tmp_path / "nope.ipynb")]) == 2
     assert "no such notebook" in capsys.readouterr().err

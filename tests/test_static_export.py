@@ -5,25 +5,30 @@ import shutil
 import pytest
 
 from turn_east import charts
-from turn_east.export import ExportError, write_images
+from turn_east.build import export
+from turn_east.build.export import write_images
+from turn_east.data import load_course
+from turn_east.errors import ExportError
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not shutil.which("chromium") and not shutil.which("chromium-browser"),
                                                       reason="static export needs Debian's chromium")]
 
 
 @pytest.fixture(scope="module")
-def svgs(tmp_path_factory, request):
-    from turn_east.data import load_course
-
-    course = load_course()
-    figures = charts.all_figures(course)
+def svgs(tmp_path_factory):
+    """Every chart as SVG; ``served`` lists what the local topojson server answered during the export."""
+    figures = charts.all_figures(load_course())
     folder = tmp_path_factory.mktemp("figures")
-    paths = write_images(figures, folder, format="svg", width=1000, height=600)
-    return figures, {p.stem: p.read_text(encoding="utf-8") for p in paths}, folder
+    served: list[str] = []
+    serve = export.topojson_server
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(export, "topojson_server", lambda *a, **kw: serve(*a, served=served, **kw))
+        paths = write_images(figures, folder, format="svg", width=1000, height=600)
+    return figures, {p.stem: p.read_text(encoding="utf-8") for p in paths}, folder, served
 
 
 def test_every_chart_exports_with_its_title(svgs):
-    figures, images, folder = svgs
+    figures, images, folder, _ = svgs
     assert set(images) == set(figures)
     for name, svg in images.items():
         assert svg.lstrip().startswith("<svg"), name
@@ -33,8 +38,10 @@ def test_every_chart_exports_with_its_title(svgs):
     assert not list(folder.glob(".export-*")), "no temporary folder is left behind"
 
 
-def test_the_map_draws_its_outlines_without_internet(svgs):
-    _, images, _ = svgs
+def test_the_map_draws_its_outlines_from_the_local_copy(svgs):
+    _, images, _, served = svgs
+    # the outlines came from the course's own copy, served on 127.0.0.1 for the export, not from plotly's CDN
+    assert [p for p in served if p.endswith("/world_50m.json")], f"the local outlines were not requested: {served}"
     svg = images["northeast_asia_map"]
     # plotly draws land and coastlines as paths in its geo layers only when the topojson loaded.
     assert 'class="layer bg"' in svg or "geolayer" in svg or "countries" in svg
@@ -42,8 +49,6 @@ def test_the_map_draws_its_outlines_without_internet(svgs):
 
 
 def test_a_png_export_and_a_bad_format(tmp_path):
-    from turn_east.data import load_course
-
     fig = charts.tone_by_stage(load_course())
     (path,) = write_images({"tone": fig}, tmp_path, format="png", width=600, height=400)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -33,15 +33,17 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
+
+from turn_east.charts import describe
+from turn_east.data import Course, load_course
+from turn_east.errors import LessonParameterError
+from turn_east.paths import TOPOJSON_DIR, is_map
+from turn_east.quiz import Quiz, lesson_quiz
 
 AUDIENCES = ("student", "leader")
 RENDERS = ("live", "static")
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
-# plotly.js's map outlines, shipped with the course (plotly.js would fetch them from https://cdn.plot.ly/un/).
-TOPOJSON_DIR = Path(__file__).resolve().parent / "static" / "topojson"
-GEO_TRACES = frozenset({"scattergeo", "choropleth"})
 FIGURE_HEIGHT = "500px"
 
 # One small style block, sent once per static notebook (handouts are offline: no external CSS).
@@ -53,10 +55,6 @@ figure.te-figure{margin:.8em 0}
 figure.te-figure figcaption{font-size:.92em;color:#333;margin-top:.3em}
 @media print{figure.te-figure{break-inside:avoid}}
 </style>"""
-
-
-class LessonParameterError(ValueError):
-    """A lesson parameter has a value the course cannot use; the message says how to fix it."""
 
 
 def _check(condition: bool, message: str) -> None:
@@ -98,23 +96,19 @@ class LessonContext:
     """What a lesson notebook works with: the loaded course and two display helpers."""
 
     lesson_id: str
-    course: Any
+    course: Course | None
     audience: str = "student"
     show_answers: bool = False
     render: str = "live"
     student_name: str = ""
     quiz_seed: int | None = None
     figures: int = 0
-    last_quiz: Any = field(default=None, repr=False)
+    last_quiz: Quiz | None = field(default=None, repr=False)
 
     @property
     def lesson(self) -> dict | None:
         """This lesson's row of ``lessons.csv`` as a dict, or None for notebooks that are not lessons."""
-        table = getattr(self.course, "lessons", None)
-        if table is None or "id" not in getattr(table, "columns", ()):
-            return None
-        rows = table[table["id"] == self.lesson_id]
-        return None if rows.empty else rows.iloc[0].to_dict()
+        return None if self.course is None else self.course.lesson(self.lesson_id)
 
     @property
     def static(self) -> bool:
@@ -157,7 +151,7 @@ class LessonContext:
                       "text/plain": plain})
         else:
             fig_dict = json.loads(pio.to_json(fig, validate=False, remove_uids=True))
-            if _is_map(fig_dict):
+            if is_map(fig_dict):
                 url = topojson_url()
                 if url:  # else plotly's default, its CDN
                     config["topojsonURL"] = url
@@ -168,26 +162,16 @@ class LessonContext:
                           "text/plain": description})
 
     # -- quiz ------------------------------------------------------------------
-    def quiz_mode(self) -> str:
-        """Static quiz mode: the answer key for leaders (or show_answers), else printable questions with the offline self-check."""
-        return "key" if (self.show_answers or self.audience == "leader") else "selfcheck"
-
     def quiz(self) -> None:
-        """Display this lesson's quiz: widgets when live, printable HTML in a handout.
+        """Display this lesson's quiz: widgets when live, its printed form in a handout
+        (:attr:`turn_east.quiz.Quiz.printed_mode`).
 
         The quiz object is kept as ``ctx.last_quiz``; nothing is returned, so it is shown once.
         """
-        from turn_east.quiz import lesson_quiz
-
-        q = lesson_quiz(self.course, self.lesson_id, audience=self.audience, show_answers=self.show_answers,
-                        seed=self.quiz_seed, shuffle=self.quiz_seed is not None)
-        self.last_quiz = q
-        if self.static:
-            _display({"text/html": q.to_html(self.quiz_mode()), "text/plain": f"Quiz: {self.lesson_id}"})
-        else:
-            from IPython.display import display
-
-            display(q.widget())
+        self.last_quiz = lesson_quiz(self.course, self.lesson_id, audience=self.audience,
+                                     show_answers=self.show_answers, seed=self.quiz_seed,
+                                     shuffle=self.quiz_seed is not None, render=self.render)
+        _display(self.last_quiz._repr_mimebundle_())
 
     # -- banners ---------------------------------------------------------------
     def _banners(self) -> None:
@@ -215,8 +199,6 @@ def setup(lesson_id: str, audience: str = "student", show_answers: bool = False,
           render: str = "live", student_name: str = "", quiz_seed: int | None = None) -> LessonContext:
     """Check the lesson's parameters, load the course data and return the lesson's context."""
     folder = _validate(lesson_id, audience, show_answers, data_dir, render, student_name, quiz_seed)
-    from turn_east.data import load_course
-
     course = load_course(folder)
     ctx = LessonContext(lesson_id=lesson_id, course=course, audience=audience, show_answers=show_answers,
                         render=render, student_name=student_name, quiz_seed=quiz_seed)
@@ -225,12 +207,6 @@ def setup(lesson_id: str, audience: str = "student", show_answers: bool = False,
 
 
 # -- helpers -------------------------------------------------------------------
-def _is_map(fig_dict: dict) -> bool:
-    """True when the figure has a geo subplot, i.e. plotly.js will want a topojson file."""
-    return (any(t.get("type") in GEO_TRACES for t in fig_dict.get("data") or ())
-            or any(re.fullmatch(r"geo\d*", k) for k in fig_dict.get("layout") or {}))
-
-
 def _jupyter_server() -> dict | None:
     """``base_url`` and ``root_dir`` of the Jupyter server that started this kernel, or None.
 
@@ -309,14 +285,8 @@ def _height_of(fig) -> str:
 
 
 def _description_of(fig) -> str:
-    meta = getattr(fig.layout, "meta", None)
-    if isinstance(meta, dict) and meta.get("description"):
-        return str(meta["description"])
-    try:
-        from turn_east.charts import describe
-    except ImportError:
-        return ""
-    return str(describe(fig) or "")
+    """The description a turn_east chart carries; ChartArgumentError for a figure without one."""
+    return describe(fig)
 
 
 def _timing(lesson: dict | None) -> str:

@@ -12,12 +12,14 @@ so the guide cannot drift from the lessons.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from turn_east import slides
+from turn_east import nbfiles
+from turn_east.data import Course, Question
+from turn_east.paths import repo_folder
+from turn_east.quiz import answer_text
 
 SESSION_MIN = 90
 #: The session's blocks (minutes): recap, charts, live quiz, discussion, wrap-up.
@@ -39,17 +41,7 @@ HOW_TO_DISCUSS = {
 
 _CHART_CALL = re.compile(r"charts\.(\w+)\(")
 _HEADING = re.compile(r"^#+\s*")
-_PROMPT = re.compile(r"^\s*(?:\*\*(\d+)\.\s*([^*]*?)\*\*|(\d+)\.)\s+(.*)$")  # **1.** / **1. Essay.** / 1.
 _MINUTES = re.compile(r"(\d+)\s*minutes?\b")
-
-
-def _src(cell) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else str(src)
-
-
-def _tags(cell) -> list:
-    return list(cell.get("metadata", {}).get("tags", []) or [])
 
 
 def _one_line(text: str) -> str:
@@ -77,7 +69,7 @@ class SeminarPlan:
     title: str
     summary: str
     charts: list[Chart] = field(default_factory=list)
-    questions: list = field(default_factory=list)      # turn_east.quiz.Question, the ones to run live
+    questions: list[Question] = field(default_factory=list)      # the ones to run live
     all_question_ids: list[str] = field(default_factory=list)
     prompts: list[Prompt] = field(default_factory=list)
     rows: list[tuple[int, int, str, str]] = field(default_factory=list)
@@ -87,7 +79,7 @@ class SeminarPlan:
     def total_minutes(self) -> int:
         return sum(r[1] for r in self.rows)
 
-    def to_markdown(self, *, show_answers: bool = True, course=None) -> str:
+    def to_markdown(self, *, show_answers: bool = True, course: Course | None = None) -> str:
         """This lesson's section of the guide (Markdown)."""
         out = [f"## {self.title}", "", f"`{self.lesson_id}.ipynb`: {self.summary}", ""]
         if not self.notebook_found:
@@ -96,16 +88,11 @@ class SeminarPlan:
         out += [f"| {s} | {m} | {_cell(seg)} | {_cell(what)} |" for s, m, seg, what in self.rows]
         out += ["", f"**Run these quiz questions live** (all of this lesson's questions: "
                     f"{', '.join(f'`{i}`' for i in self.all_question_ids) or 'none yet'}):", ""]
-        look = None
-        if show_answers and course is not None:
-            from turn_east.quiz import _Lookup
-            look = _Lookup(course)
         for q in self.questions:
             line = f"- `{q.id}` ({q.type}): {_one_line(q.prompt)} *How to discuss:* {HOW_TO_DISCUSS[q.type]}."
-            if look is not None:
-                from turn_east.quiz import answer_text
-                line += f" *Answer:* {'; '.join(answer_text(q, look))}."
-            if getattr(q, "section", ""):
+            if show_answers and course is not None:
+                line += f" *Answer:* {'; '.join(answer_text(q, course))}."
+            if q.section:
                 line += f" *Reread:* {q.section}."
             out.append(line)
         out += ["", "**Discussion prompts** (from the lesson's Discussion section; the lesson's leader note "
@@ -125,21 +112,17 @@ def _cell(text: str) -> str:
     return _one_line(text).replace("|", "\\|")
 
 
-def read_notebook(path) -> dict:
-    return json.loads(Path(path).read_text(encoding="utf-8"))
-
-
 def lesson_charts(nb: dict) -> list[Chart]:
     """The lesson's chart cells, in order, each with the question that introduces it."""
     cells, out = nb.get("cells", []), []
     for i, cell in enumerate(cells):
-        if not slides.is_chart_cell(cell):
+        if not nbfiles.is_chart_cell(cell):
             continue
-        m = _CHART_CALL.search(_src(cell))
+        m = _CHART_CALL.search(nbfiles.source(cell))
         question = ""
         for prev in reversed(cells[:i]):
-            if prev.get("cell_type") == "markdown" and "leader" not in _tags(prev):
-                lines = [l for l in _src(prev).strip().splitlines() if l.strip()]
+            if prev.get("cell_type") == "markdown" and "leader" not in nbfiles.tags(prev):
+                lines = [l for l in nbfiles.source(prev).strip().splitlines() if l.strip()]
                 question = _HEADING.sub("", lines[0]).strip() if lines else ""
                 break
         out.append(Chart(len(out) + 1, m.group(1) if m else "chart", question))
@@ -153,8 +136,8 @@ def discussion_prompts(nb: dict) -> list[Prompt]:
     for cell in nb.get("cells", []):
         if cell.get("cell_type") != "markdown":
             continue
-        text = _src(cell)
-        first = text.strip().splitlines()[0] if text.strip() else ""
+        text = nbfiles.source(cell)
+        first = nbfiles.first_line(cell)
         if first.startswith("## "):
             inside = first.strip().lower() == "## discussion"
             body = text.strip().split("\n", 1)[1] if "\n" in text.strip() else ""
@@ -162,14 +145,14 @@ def discussion_prompts(nb: dict) -> list[Prompt]:
             body = text
         if not inside:
             continue
-        if "leader" in _tags(cell):
+        if "leader" in nbfiles.tags(cell):
             if prompts and prompts[-1].minutes is None:
                 m = _MINUTES.search(text)
                 prompts[-1].minutes = int(m.group(1)) if m else None
             continue
         current = None
         for line in body.splitlines():
-            m = _PROMPT.match(line)
+            m = nbfiles.PROMPT.match(line)
             if m:
                 label = (m.group(2) or "").strip()
                 current = Prompt(int(m.group(1) or m.group(3)), f"{label} {m.group(4).strip()}".strip())
@@ -265,18 +248,15 @@ def _shorten(text: str, words: int = 18) -> str:
     return " ".join(w[:words]) + (" ..." if len(w) > words else "")
 
 
-def seminar_plan(course, lesson_id: str, notebooks_dir=None) -> SeminarPlan:
+def seminar_plan(course: Course, lesson_id: str, notebooks_dir=None) -> SeminarPlan:
     """The 90-minute plan for one lesson in ``lessons.csv``."""
-    from turn_east.quiz import load_bank
-
-    rows = course.lessons[course.lessons["id"] == lesson_id]
-    if rows.empty:
+    lesson = course.lesson(lesson_id)
+    if lesson is None:
         raise KeyError(f"{lesson_id!r} is not in lessons.csv")
-    lesson = rows.iloc[0]
     folder = Path(notebooks_dir) if notebooks_dir is not None else find_notebooks_dir(course)
     path = folder / f"{lesson_id}.ipynb"
-    nb = read_notebook(path) if path.exists() else {"cells": []}
-    bank = [q for q in load_bank(course) if q.lesson == lesson_id]
+    nb = nbfiles.read(path) if path.exists() else {"cells": []}
+    bank = [q for q in course.bank if q.lesson == lesson_id]
     plan = SeminarPlan(lesson_id=lesson_id, title=str(lesson["title"]), summary=str(lesson["summary"]),
                        charts=lesson_charts(nb), questions=live_questions(bank),
                        all_question_ids=[q.id for q in bank], prompts=discussion_prompts(nb),
@@ -287,22 +267,22 @@ def seminar_plan(course, lesson_id: str, notebooks_dir=None) -> SeminarPlan:
     return plan
 
 
-def find_notebooks_dir(course=None) -> Path:
-    """The course's notebooks/ folder: beside the data folder, else the working directory (or its notebooks/)."""
+def find_notebooks_dir(course: Course | None = None) -> Path:
+    """The course's notebooks/ folder: beside the data folder, else the repository's, else the working
+    directory (or its notebooks/)."""
     candidates = []
-    if course is not None and getattr(course, "data_dir", None) is not None:
+    if course is not None and course.data_dir is not None:
         candidates.append(Path(course.data_dir).resolve().parent / "notebooks")
-    candidates += [slides.NOTEBOOKS, Path.cwd(), Path.cwd() / "notebooks"]
+    candidates += [repo_folder("notebooks"), Path.cwd(), Path.cwd() / "notebooks"]
     for c in candidates:
         if (c / "00_course_map.ipynb").exists():
             return c
-    return slides.NOTEBOOKS
+    return repo_folder("notebooks")
 
 
-def seminar_plans(course, notebooks_dir=None) -> list[SeminarPlan]:
+def seminar_plans(course: Course, notebooks_dir=None) -> list[SeminarPlan]:
     """A plan for every lesson, in lessons.csv order."""
-    lessons = course.lessons.sort_values("order") if "order" in course.lessons else course.lessons
-    return [seminar_plan(course, str(i), notebooks_dir) for i in lessons["id"]]
+    return [seminar_plan(course, lesson_id, notebooks_dir) for lesson_id in course.lesson_titles]
 
 
 def overview_markdown(plans: list[SeminarPlan]) -> str:
@@ -314,7 +294,7 @@ def overview_markdown(plans: list[SeminarPlan]) -> str:
     return "\n".join(out) + "\n"
 
 
-def show_plans(course, *, show_answers: bool = True, notebooks_dir=None) -> list[SeminarPlan]:
+def show_plans(course: Course, *, show_answers: bool = True, notebooks_dir=None) -> list[SeminarPlan]:
     """Display the overview and every lesson's plan as Markdown (the leader guide's main cell)."""
     from IPython.display import display
 

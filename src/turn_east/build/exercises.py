@@ -11,18 +11,19 @@ Everything else is copied. Output is deterministic, so generating twice changes 
 
 from __future__ import annotations
 
+import argparse
 import ast
 import copy
-import json
+import sys
 import textwrap
 from pathlib import Path
 
+from turn_east import nbfiles
+from turn_east.errors import GenerationError, NotebookFormatError
+from turn_east.paths import repo_folder
+
 BEGIN, END, HINT = "# BEGIN SOLUTION", "# END SOLUTION", "# HINT:"
 ANSWER_PROMPT = "**Your answer:** *(double-click this cell and write three to five sentences)*"
-
-
-class GenerationError(ValueError):
-    """A solution notebook's markers are malformed."""
 
 
 def _assigned_names(code: str) -> list[str]:
@@ -89,38 +90,24 @@ def solution_lines(source: str) -> list[str]:
     return lines
 
 
-def _tags(cell) -> list[str]:
-    return list(cell.get("metadata", {}).get("tags", []))
-
-
-def _src(cell) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else src
-
-
-def _lines(text: str) -> list[str]:
-    parts = text.splitlines(keepends=True)
-    return parts
-
-
 def generate_exercise(solution: dict, *, name: str) -> dict:
-    """Return the exercise notebook (a dict in nbformat 4 JSON form) for a solution notebook."""
+    """Return the exercise notebook (nbformat 4) for a solution notebook."""
     nb = copy.deepcopy(solution)
     cells = []
     for i, cell in enumerate(nb.get("cells", [])):
-        tags = _tags(cell)
+        tags = nbfiles.tags(cell)
         if "solution-only" in tags:
             continue
         where = f"solutions/{name}, cell {i}"
         if cell["cell_type"] == "code":
-            src = _src(cell)
+            src = nbfiles.source(cell)
             if BEGIN in src or END in src:
                 src = placeholder_source(src, where)
-            cell["source"] = _lines(src)
+            cell["source"] = src
             cell["outputs"] = []
             cell["execution_count"] = None
         elif cell["cell_type"] == "markdown" and "model-answer" in tags:
-            cell["source"] = _lines(ANSWER_PROMPT)
+            cell["source"] = ANSWER_PROMPT
             cell["metadata"]["tags"] = [t for t in tags if t != "model-answer"] + ["answer"]
         cells.append(cell)
     nb["cells"] = cells
@@ -131,23 +118,20 @@ def generate_exercise(solution: dict, *, name: str) -> dict:
     return nb
 
 
-def dumps(nb: dict) -> str:
-    return json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
-
-
 def generate_all(solutions_dir: Path, exercises_dir: Path, *, check_only: bool = False) -> tuple[list[str], list[str]]:
     """Write exercises/<name> for every solutions/<name>. Returns (changed, unchanged) names.
 
     With check_only, nothing is written: `changed` lists the exercises that are out of date.
     """
     changed, same = [], []
-    exercises_dir.mkdir(parents=True, exist_ok=True) if not check_only else None
+    if not check_only:
+        Path(exercises_dir).mkdir(parents=True, exist_ok=True)
     for sol in sorted(Path(solutions_dir).glob("*.ipynb")):
         try:
-            solution = json.loads(sol.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            raise GenerationError(f"{sol}: not a notebook ({exc})") from exc
-        text = dumps(generate_exercise(solution, name=sol.name))
+            solution = nbfiles.read(sol)
+        except NotebookFormatError as exc:
+            raise GenerationError(str(exc)) from exc
+        text = nbfiles.writes(generate_exercise(solution, name=sol.name))
         target = Path(exercises_dir) / sol.name
         if target.exists() and target.read_text(encoding="utf-8") == text:
             same.append(sol.name)
@@ -161,3 +145,29 @@ def generate_all(solutions_dir: Path, exercises_dir: Path, *, check_only: bool =
                    if not (Path(solutions_dir) / p.name).exists()) if Path(exercises_dir).exists() else []
     changed += [f"{n} (no solution)" for n in stale]
     return changed, same
+
+
+# ---------------------------------------------------------------- `turn-east exercises`
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--solutions", type=Path, default=repo_folder("solutions"))
+    p.add_argument("--exercises", type=Path, default=repo_folder("exercises"))
+    p.add_argument("--check", action="store_true", help="change nothing; exit 1 if exercises are out of date")
+
+
+def run(args) -> int:
+    try:
+        changed, same = generate_all(args.solutions, args.exercises, check_only=args.check)
+    except GenerationError as exc:
+        print(f"turn-east exercises: {exc}", file=sys.stderr)
+        return 2
+    if args.check:
+        for name in changed:
+            print(f"out of date: exercises/{name}")
+        print(f"{len(same)} exercise(s) up to date, {len(changed)} out of date"
+              + ("; run `make exercises`" if changed else ""))
+        return 1 if changed else 0
+    for name in changed:
+        print(f"wrote exercises/{name}")
+    print(f"{len(changed)} exercise(s) written, {len(same)} already up to date")
+    return 0

@@ -1,6 +1,6 @@
 """Maintainer tool: set every lesson cell's slide type for jupyterlab-rise.
 
-    python -m turn_east.slides [--check] [NOTEBOOK ...]
+    turn-east slides [--check] [NOTEBOOK ...]
 
 Without NOTEBOOK it updates every lesson in ``notebooks/`` that ``data/lessons.csv``
 lists. It writes only ``metadata.slideshow.slide_type`` (sources, outputs and every other
@@ -26,53 +26,23 @@ The rules (:func:`slide_type`), applied in order:
 from __future__ import annotations
 
 import argparse
-import csv
-import json
-import re
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = ROOT / "notebooks"
-LESSONS_CSV = ROOT / "data" / "lessons.csv"
+from turn_east import nbfiles
+from turn_east.data import load_course
+from turn_east.nbfiles import is_chart_cell, is_setup_cell
+from turn_east.paths import repo_folder
 
 SLIDE_TYPES = ("slide", "subslide", "fragment", "-", "skip", "notes")
 SHOWN = ("slide", "subslide", "fragment", "-")
 SHORT = 400  # characters: a short markdown cell appears as a fragment, a long one gets its own subslide
 
-_CHART = re.compile(r"\bctx\.show\(")
-_QUIZ = re.compile(r"\bctx\.quiz\(")
-_SETUP = re.compile(r"(^|[\s=(])setup\(")
-_PROMPT = re.compile(r"^\s*(\*\*\d+\.|\d+\.\s)")  # **1.** / **1. Essay.** / 1. 
-
-
-def _source(cell) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else str(src)
-
-
-def _tags(cell) -> list:
-    return list(cell.get("metadata", {}).get("tags", []) or [])
-
-
-def is_chart_cell(cell) -> bool:
-    return cell.get("cell_type") == "code" and bool(_CHART.search(_source(cell)))
-
-
-def is_quiz_cell(cell) -> bool:
-    return cell.get("cell_type") == "code" and bool(_QUIZ.search(_source(cell)))
-
-
-def is_setup_cell(cell) -> bool:
-    return cell.get("cell_type") == "code" and bool(_SETUP.search(_source(cell))) \
-        and "turn_east.notebook" in _source(cell)
-
-
 def slide_type(cell, index: int, previous_shown=None) -> str:
     """The slide type of one cell; ``previous_shown`` is the nearest earlier cell that is shown."""
     kind = cell.get("cell_type")
-    tags = _tags(cell)
-    text = _source(cell).strip()
+    tags = nbfiles.tags(cell)
+    text = nbfiles.source(cell).strip()
     if "leader" in tags:
         return "notes"
     if kind == "code":
@@ -84,7 +54,7 @@ def slide_type(cell, index: int, previous_shown=None) -> str:
     first = text.splitlines()[0] if text else ""
     if index == 0 or first.startswith("# ") or first.startswith("## "):
         return "slide"
-    if first.startswith("### ") or _PROMPT.match(first):
+    if first.startswith("### ") or nbfiles.PROMPT.match(first):
         return "subslide"
     if previous_shown is not None and previous_shown.get("cell_type") == "code":
         return "fragment" if is_chart_cell(previous_shown) else "-"
@@ -107,46 +77,38 @@ def apply(nb: dict) -> int:
     changed = 0
     for cell, st in zip(nb.get("cells", []), slide_types(nb)):
         meta = cell.setdefault("metadata", {})
-        show = meta.get("slideshow")
-        if not isinstance(show, dict):
-            show = meta["slideshow"] = {}
+        if not isinstance(meta.get("slideshow"), dict):
+            meta["slideshow"] = {}
+        show = meta["slideshow"]  # as stored: a NotebookNode stores a copy of a dict assigned to it
         if show.get("slide_type") != st:
             show["slide_type"] = st
             changed += 1
     return changed
 
 
-def _dumps(nb: dict) -> str:
-    # The layout nbformat writes (and the repo's notebooks use): one-space indent, sorted keys.
-    return json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
-
-
 def update(path: Path, *, check: bool = False) -> int:
     """Update one notebook file; return the number of cells whose slide type changed (or would)."""
-    path = Path(path)
-    text = path.read_text(encoding="utf-8")
-    nb = json.loads(text)
+    nb = nbfiles.read(path)
     changed = apply(nb)
     if changed and not check:
-        new = _dumps(nb)
-        if new != text:
-            path.write_text(new, encoding="utf-8")
+        nbfiles.write_if_changed(nb, path)
     return changed
 
 
-def lesson_notebooks(notebooks_dir: Path = NOTEBOOKS, lessons_csv: Path = LESSONS_CSV) -> list[Path]:
+def lesson_notebooks(notebooks_dir: Path | None = None, course=None) -> list[Path]:
     """The lesson notebooks listed in lessons.csv that exist, in lessons.csv order."""
-    with open(lessons_csv, encoding="utf-8", newline="") as fh:
-        ids = [row["id"] for row in csv.DictReader(fh)]
-    return [p for p in (Path(notebooks_dir) / f"{i}.ipynb" for i in ids) if p.exists()]
+    folder = Path(notebooks_dir) if notebooks_dir is not None else repo_folder("notebooks")
+    course = course or load_course()
+    return [p for p in (folder / f"{i}.ipynb" for i in course.lesson_titles) if p.exists()]
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m turn_east.slides", description=__doc__.split("\n\n")[0])
+def add_arguments(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("notebooks", nargs="*", type=Path,
                     help="notebooks to update (default: every lesson in notebooks/ listed in data/lessons.csv)")
     ap.add_argument("--check", action="store_true", help="write nothing; exit 1 if any notebook is out of date")
-    args = ap.parse_args(argv)
+
+
+def run(args) -> int:
     paths = args.notebooks or lesson_notebooks()
     stale = 0
     for path in paths:
@@ -158,7 +120,3 @@ def main(argv=None) -> int:
         verb = "would change" if args.check else "changed"
         print(f"{path}: {n} cell(s) {verb}" if n else f"{path}: up to date")
     return 1 if (args.check and stale) else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

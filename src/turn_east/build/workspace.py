@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
+import sys
 from pathlib import Path
+
+from turn_east.paths import repo_folder
 
 
 def make_workspace(exercises_dir: Path, dest: Path) -> tuple[list[str], list[str]]:
@@ -34,3 +38,24 @@ def make_workspace(exercises_dir: Path, dest: Path) -> tuple[list[str], list[str
         finally:
             tmp.unlink(missing_ok=True)
     return copied, skipped
+
+
+# ---------------------------------------------------------------- `turn-east workspace`
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--exercises", type=Path, default=repo_folder("exercises"))
+    p.add_argument("--dest", type=Path, default=repo_folder("my-work"))
+
+
+def run(args) -> int:
+    try:
+        copied, skipped = make_workspace(args.exercises, args.dest)
+    except FileNotFoundError as exc:
+        print(f"turn-east workspace: {exc}", file=sys.stderr)
+        return 2
+    for name in copied:
+        print(f"copied   {args.dest.name}/{name}")
+    for name in skipped:
+        print(f"skipped  {args.dest.name}/{name} (already there: your work is kept)")
+    print(f"{len(copied)} copied, {len(skipped)} skipped into {args.dest}")
+    return 0

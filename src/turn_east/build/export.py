@@ -5,7 +5,8 @@ kaleido would fetch from plotly's CDN; here the course's own copy
 (``turn_east/static/topojson``) is served on 127.0.0.1 for the length of the export, so a
 map exports without internet access.
 
-    from turn_east import charts, export
+    from turn_east import charts
+    from turn_east.build import export
     export.write_images({"tone": charts.tone_by_stage(course)}, "build/figures", format="svg")
 """
 
@@ -21,27 +22,29 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-TOPOJSON_DIR = Path(__file__).resolve().parent / "static" / "topojson"
+from turn_east.errors import ExportError
+from turn_east.paths import TOPOJSON_DIR, is_map
+
 FORMATS = ("png", "svg", "pdf", "jpeg", "webp")
 
 
-class ExportError(RuntimeError):
-    """An image could not be written; the message says why and what to do."""
-
-
-def _has_map(fig: go.Figure) -> bool:
-    return any(t.type in ("scattergeo", "choropleth") for t in fig.data)
-
-
 @contextlib.contextmanager
-def topojson_server(folder: Path = TOPOJSON_DIR):
-    """Serve the topojson folder on 127.0.0.1; yields the URL prefix plotly.js expects."""
+def topojson_server(folder: Path = TOPOJSON_DIR, served: list | None = None):
+    """Serve the topojson folder on 127.0.0.1; yields the URL prefix plotly.js expects.
+
+    served: a list that receives the path of every request answered (to see that maps drew from here).
+    """
     if not (folder / "world_50m.json").exists():
         raise ExportError(f"map outlines missing: {folder / 'world_50m.json'}; reinstall the course")
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass
+
+        def send_head(self):
+            if served is not None:
+                served.append(self.path)
+            return super().send_head()
 
     handler = functools.partial(Quiet, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -73,12 +76,12 @@ def write_images(figures: dict[str, go.Figure], folder, *, format: str = "png",
     written: list[Path] = []
     with contextlib.ExitStack() as stack:
         url = (stack.enter_context(topojson_server())
-               if any(_has_map(f) for f in figures.values()) else None)
+               if any(is_map(f) for f in figures.values()) else None)
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=folder, prefix=".export-")))
         jobs = []
         for name, fig in figures.items():
             job = {"fig": fig, "path": tmp / f"{name}.{format}", "opts": dict(opts)}
-            if url and _has_map(fig):
+            if url and is_map(fig):
                 job["topojson"] = url
             jobs.append(job)
         try:

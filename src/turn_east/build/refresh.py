@@ -1,4 +1,4 @@
-"""Maintainer tools: ``python -m turn_east.devtools refresh-checked-outputs [NOTEBOOK ...]``.
+"""Maintainer tool: ``turn-east refresh-checked-outputs [NOTEBOOK ...]``.
 
 Notebooks are committed without outputs, except cells that start with
 ``# NBVAL_CHECK_OUTPUT``: their output is the reference nbval compares against. After a
@@ -8,14 +8,17 @@ data change, this command executes the notebooks and stores the new reference ou
 
 from __future__ import annotations
 
-import sys
+import argparse
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 
-ROOT = Path(__file__).resolve().parents[2]
+from turn_east import nbfiles
+from turn_east.build.execute import execute_in_kernel
+from turn_east.paths import repo_folder
+
 MARK = "# NBVAL_CHECK_OUTPUT"
+FOLDERS = ("notebooks", "exercises", "solutions")
 
 
 def _checked(cell) -> bool:
@@ -23,12 +26,11 @@ def _checked(cell) -> bool:
 
 
 def refresh(path: Path, timeout: int = 120) -> int:
-    nb = nbformat.read(path, as_version=4)
+    """Execute the notebook and store the outputs of its checked cells; returns how many were refreshed."""
+    nb = nbfiles.read(path)
     if not any(_checked(c) for c in nb.cells):
         return 0
-    run = nbformat.from_dict(nb)
-    NotebookClient(run, timeout=timeout, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    run = execute_in_kernel(nbformat.from_dict(nb), cwd=Path(path).parent, timeout=timeout)
     n = 0
     for mine, done in zip(nb.cells, run.cells):
         if mine.cell_type == "code":
@@ -42,21 +44,17 @@ def refresh(path: Path, timeout: int = 120) -> int:
                     if "execution_count" in o:
                         o["execution_count"] = 1
                 n += 1
-    nbformat.write(nb, path)
+    nbfiles.write_if_changed(nb, path)
     return n
 
 
-def main(argv=None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    if not args or args[0] != "refresh-checked-outputs":
-        print(__doc__)
-        return 2
-    paths = [Path(a) for a in args[1:]] or sorted(p for d in ("notebooks", "exercises", "solutions")
-                                                   for p in (ROOT / d).glob("*.ipynb"))
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("notebooks", nargs="*", type=Path,
+                   help="notebooks to refresh (default: every notebook in notebooks/, exercises/, solutions/)")
+
+
+def run(args) -> int:
+    paths = args.notebooks or sorted(p for d in FOLDERS for p in repo_folder(d).glob("*.ipynb"))
     for p in paths:
         print(f"{p}: {refresh(p)} checked cell(s) refreshed")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,14 @@
+"""Building the course: the tools that execute lessons and turn them into what readers get.
+
+Kernel-side code (``data``, ``charts``, ``quiz``, ``practice``, ``notebook``) runs inside a student's
+notebook; the modules here run outside it and build or maintain the course:
+
+    execute.py    the one path that executes notebooks (papermill, IPC kernels, start-up retries)
+    handouts/     printable offline handouts: plan, render, post-process, index, command line
+    export.py     static images of the charts (kaleido)
+    slides.py     slide metadata of the lessons (jupyterlab-rise)
+    guide.py      the seminar leader's guide (90-minute plans)
+    exercises.py  exercises generated from solutions
+    workspace.py  a student's own copy of the exercises
+    refresh.py    reference outputs of the NBVAL_CHECK_OUTPUT cells
+"""

@@ -1,0 +1,304 @@
+"""The one path that executes notebooks: papermill, on kernels that start reliably.
+
+Every builder that runs a lesson (handouts now; the grading and site builds later; the reference
+outputs of ``turn-east refresh-checked-outputs``) executes it here, so they all get the same three
+guarantees:
+
+* **IPC transport** where the platform has it (Linux, macOS): a kernel talks over Unix sockets named
+  after itself, so two kernels started at the same moment cannot race for a TCP port (the cause of
+  "Address already in use" kernels on a busy machine). TCP elsewhere.
+* **Start-up failures are caught and retried.** A kernel whose process exits while starting is noticed
+  at once (jupyter_client polls the process while it waits for the first reply), and the lesson gets a
+  fresh kernel, up to ``retries`` more times; :class:`KernelStart` records what happened, for the report.
+* **The next kernel starts early.** :class:`Kernels` keeps one kernel starting in the background
+  (optionally importing the course's modules, silently) while the current lesson runs, so a lesson
+  waits for neither the kernel's start nor its imports.
+
+Execution itself is papermill's (parameters injected after the ``parameters`` cell, errors reported
+with the failing cell), through a papermill engine that takes the kernel handed to it
+(:class:`ProvidedKernelEngine`, registered as ``turn-east``) and shuts it down afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import zmq
+from jupyter_client.blocking import BlockingKernelClient
+from jupyter_client.manager import AsyncKernelManager, KernelManager
+from jupyter_core.utils import run_sync
+from traitlets import default
+
+from turn_east.errors import TurnEastError
+
+KERNEL_NAME = "python3"
+START_TIMEOUT_S = 60
+RETRIES = 2
+ENGINE = "turn-east"
+
+
+def ipc_supported() -> bool:
+    """True where kernels can use Unix-socket (IPC) transport: not Windows, and libzmq built with it."""
+    return sys.platform != "win32" and bool(zmq.has("ipc"))
+
+
+TRANSPORT = "ipc" if ipc_supported() else "tcp"
+
+
+def _ipc_path() -> str:
+    # jupyter_client's own IPC default is a path relative to the working directory ("kernel-ipc-<n>"),
+    # which breaks when the kernel runs in another folder than its client and can collide between
+    # kernels: an absolute path, unique per kernel, avoids both.
+    return os.path.join(tempfile.gettempdir(), f"te-kernel-{uuid.uuid4().hex[:12]}")
+
+
+class CourseKernelManager(AsyncKernelManager):
+    """The kernel manager of every course build (asyncio, as nbclient uses it): IPC where supported."""
+
+    @default("transport")
+    def _default_transport(self):
+        return TRANSPORT
+
+    @default("ip")
+    def _default_ip(self):
+        return _ipc_path() if self.transport == "ipc" else "127.0.0.1"
+
+
+class BlockingCourseKernelManager(KernelManager):
+    """The same transport for tools that drive kernels synchronously (nbval in the test suite)."""
+
+    @default("transport")
+    def _default_transport(self):
+        return TRANSPORT
+
+    @default("ip")
+    def _default_ip(self):
+        return _ipc_path() if self.transport == "ipc" else "127.0.0.1"
+
+
+class KernelStartError(TurnEastError, RuntimeError):
+    """No kernel could be started for a notebook, even after the retries."""
+
+
+@dataclass
+class KernelStart:
+    """How a notebook's kernel came to be: the attempts it took and why earlier ones failed."""
+
+    attempts: int = 1
+    failures: list[str] = field(default_factory=list)
+    prestarted: bool = False
+    seconds: float = 0.0      # waiting for the kernel to be ready (after the lesson asked for it)
+
+    @property
+    def retried(self) -> bool:
+        return self.attempts > 1
+
+    def describe(self) -> str:
+        if not self.failures:
+            return ""
+        return (f"kernel start retried: {'; '.join(self.failures)}; "
+                f"started on attempt {self.attempts}")
+
+
+def _why(km, exc: BaseException) -> str:
+    """Why a kernel did not start, in a few words (its exit code when its process has ended)."""
+    code = None
+    proc = getattr(getattr(km, "provisioner", None), "process", None)
+    if proc is not None:
+        code = proc.poll()
+    if code is not None:
+        return f"the kernel's process exited with code {code} while starting"
+    return f"the kernel did not start ({exc})"
+
+
+class _Pending:
+    """A kernel that is starting: its manager and a blocking client on its shell channel, which sent it
+    the warm-up code (or, without one, a kernel_info request) whose reply says the kernel is up."""
+
+    def __init__(self, kernel_name: str, cwd: str, warmup: str):
+        self.cwd = cwd
+        self.km = CourseKernelManager(kernel_name=kernel_name)
+        self.kc = None
+        run_sync(self.km.start_kernel)(cwd=cwd)
+        self.kc = BlockingKernelClient(**self.km.get_connection_info(session=True),
+                                       connection_file=self.km.connection_file)
+        self.kc.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
+        # Sent at once: ZeroMQ queues the request until the kernel has bound its sockets, so the warm-up
+        # runs as soon as the kernel is up, while the previous notebook is still executing.
+        self.waiting_for = (self.kc.execute(warmup, silent=True, store_history=False) if warmup
+                            else self.kc.kernel_info())
+
+    def ready(self, timeout: float) -> None:
+        """Wait for the kernel's reply; RuntimeError as soon as its process has ended, or after ``timeout``."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                msg = self.kc.get_shell_msg(timeout=0.2)
+            except queue.Empty:
+                msg = None
+            if msg is not None and msg["parent_header"].get("msg_id") == self.waiting_for:
+                return  # the warm-up's result does not matter: a notebook reports its own import errors
+            if not run_sync(self.km.is_alive)():
+                raise RuntimeError("the kernel's process has ended")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"no reply from the kernel in {timeout:.0f} s")
+
+    def release_client(self) -> None:
+        if self.kc is not None:
+            self.kc.stop_channels()
+            self.kc = None
+
+    def discard(self) -> None:
+        """Shut the kernel down and remove its files, whatever state it is in."""
+        self.release_client()
+        shut_down(self.km)
+
+
+def shut_down(km) -> None:
+    """Stop a kernel at once (if it still runs) and remove its connection file and sockets."""
+    try:
+        if run_sync(km.is_alive)():
+            run_sync(km.shutdown_kernel)(now=True)
+    except Exception:  # noqa: BLE001 - a kernel that is already gone
+        pass
+    finally:
+        run_sync(km.cleanup_resources)()
+
+
+class Kernels:
+    """Kernels for one process that executes notebooks one after another.
+
+    ``take(cwd)`` returns a kernel that has answered (started now, or ahead of time by ``prestart``),
+    retrying a failed start up to ``retries`` times. ``warmup`` is code every kernel runs silently
+    before its notebook (no output, no execution count), e.g. the imports all lessons share.
+    """
+
+    def __init__(self, kernel_name: str = KERNEL_NAME, *, warmup: str = "", retries: int = RETRIES,
+                 start_timeout: float = START_TIMEOUT_S):
+        self.kernel_name, self.warmup = kernel_name, warmup
+        self.retries, self.start_timeout = retries, start_timeout
+        self._spare: _Pending | None = None
+
+    def prestart(self, cwd) -> None:
+        """Start the next notebook's kernel now (in ``cwd``), so that it is ready when asked for."""
+        if self._spare is None:
+            try:
+                self._spare = _Pending(self.kernel_name, str(cwd), self.warmup)
+            except Exception:  # take() will start (and retry) one when it is needed
+                self._spare = None
+
+    def take(self, cwd) -> tuple[AsyncKernelManager, KernelStart]:
+        """A kernel that is ready, in ``cwd``; KernelStartError after ``retries`` failed attempts."""
+        t0 = time.perf_counter()
+        start = KernelStart(attempts=0)
+        spare, self._spare = self._spare, None
+        if spare is not None and spare.cwd != str(cwd):
+            spare.discard()
+            spare = None
+        start.prestarted = spare is not None
+        while True:
+            start.attempts += 1
+            pending = spare
+            spare = None
+            try:
+                if pending is None:
+                    pending = _Pending(self.kernel_name, str(cwd), self.warmup)
+                pending.ready(self.start_timeout)
+                pending.release_client()
+                start.seconds = time.perf_counter() - t0
+                return pending.km, start
+            except Exception as exc:  # noqa: BLE001 - any failure to start is retried the same way
+                start.failures.append(_why(pending.km, exc) if pending is not None else f"{type(exc).__name__}: {exc}")
+                if pending is not None:
+                    pending.discard()
+                if start.attempts > self.retries:
+                    raise KernelStartError(
+                        f"no kernel '{self.kernel_name}' could be started in {start.attempts} attempts: "
+                        + "; ".join(start.failures)) from exc
+
+    def close(self) -> None:
+        """Shut down a kernel started ahead that no notebook took."""
+        spare, self._spare = self._spare, None
+        if spare is not None:
+            spare.discard()
+
+
+# ---------------------------------------------------------------- papermill
+
+def _register_engine() -> None:
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.utils import merge_kwargs, remove_args
+
+    class ProvidedKernelEngine(NBClientEngine):
+        """papermill's nbclient engine on a kernel it is given (``km``), which it shuts down afterwards."""
+
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                     stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
+            km = kwargs.pop("km")
+            kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+            final = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
+                                 kernel_name=kernel_name, log=logging_logger(), log_output=log_output,
+                                 stdout_file=stdout_file, stderr_file=stderr_file)
+            # cleanup_kc: the client closes its channels and shuts the kernel down, as for its own kernels.
+            return PapermillNotebookClient(nb_man, km=km, **final).execute(cleanup_kc=True)
+
+    papermill_engines.register(ENGINE, ProvidedKernelEngine)
+
+
+def logging_logger():
+    import logging
+
+    return logging.getLogger("papermill")
+
+
+_ENGINE_READY = False
+
+
+def execute_notebook(notebook, output_path, parameters: dict, *, kernels: Kernels, cwd, timeout: float,
+                     kernel_name: str = KERNEL_NAME, prestart_next: bool = False):
+    """Execute ``notebook`` (a path) with papermill into ``output_path``; returns (nb, KernelStart).
+
+    ``prestart_next`` starts the next notebook's kernel (in the same ``cwd``) while this one runs.
+    Raises papermill's PapermillExecutionError when a cell fails (the executed notebook, with the
+    error, is written to ``output_path``), KernelStartError when no kernel starts.
+    """
+    global _ENGINE_READY
+    import papermill as pm
+
+    if not _ENGINE_READY:
+        _register_engine()
+        _ENGINE_READY = True
+    km, start = kernels.take(cwd)
+    if prestart_next:
+        kernels.prestart(cwd)
+    try:
+        nb = pm.execute_notebook(str(notebook), str(output_path), parameters=parameters, engine_name=ENGINE,
+                                 kernel_name=kernel_name, km=km, progress_bar=False, log_output=False,
+                                 request_save_on_cell_execute=False, execution_timeout=timeout,
+                                 shutdown_kernel="immediate")
+    finally:
+        shut_down(km)  # the engine has shut it down already, unless papermill failed before running it
+    return nb, start
+
+
+def execute_in_kernel(nb, *, cwd, timeout: float, kernel_name: str = KERNEL_NAME):
+    """Execute a notebook node in a fresh kernel (no parameters, nothing written); returns it executed."""
+    from nbclient import NotebookClient
+
+    kernels = Kernels(kernel_name)
+    km, _ = kernels.take(Path(cwd))
+    try:
+        NotebookClient(nb, km=km, timeout=timeout, kernel_name=kernel_name,
+                       shutdown_kernel="immediate").execute(cleanup_kc=True)
+    finally:
+        shut_down(km)
+    return nb

@@ -1,0 +1,127 @@
+"""`turn-east handouts`: the command line of the handouts (arguments, progress, summary, exit status)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from turn_east.build.handouts.plan import make_plan
+from turn_east.build.handouts.render import Result, execute
+from turn_east.errors import UsageError
+
+DESCRIPTION = "Printable, offline handouts: every lesson run with papermill, then exported to HTML."
+
+
+def _jobs_arg(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--jobs needs a whole number, got {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError("--jobs must be at least 1")
+    return n
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lessons", nargs="+", metavar="ID",
+                   help="lesson ids or prefixes (e.g. 02 03_stage_2), space- or comma-separated; default: all")
+    p.add_argument("--audience", choices=("student", "leader", "both"), default=None,
+                   help="which copies to render (default: both; with --cohort: only the cohort copies)")
+    p.add_argument("--out", default="build", metavar="DIR", help="output folder (default: build/)")
+    p.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
+                   help="a lesson parameter (a Python literal, else a string), checked against every "
+                        "notebook's parameters cell before anything runs; repeatable")
+    p.add_argument("--jobs", "-j", type=_jobs_arg, default=os.cpu_count() or 1, metavar="N",
+                   help="parallel workers (default: the number of CPUs)")
+    p.add_argument("--pdf", action="store_true", help="also print each handout to PDF with headless Chromium")
+    p.add_argument("--cohort", metavar="CSV",
+                   help="students.csv with a 'name' column (optional 'id'): one personalised student copy per "
+                        "student in handouts/cohort/<student>/")
+    p.add_argument("--notebooks-dir", metavar="DIR", default=None,
+                   help="render the notebooks in this folder instead of the course's lessons (tests, drafts)")
+    p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                   help="when another run is writing into the same --out folder, wait this long for it to "
+                        "finish (default: stop at once and say so)")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress lines, only the summary")
+
+
+def _fmt_size(n: int) -> str:
+    return f"{n / 1024:.0f} KB" if n else "-"
+
+
+def summary_table(results: list[Result]) -> str:
+    w_lesson = max([len("lesson")] + [len(r.lesson) for r in results])
+    w_aud = max([len("audience")] + [len(r.label) for r in results])
+    lines = [f"{'lesson':<{w_lesson}}  {'audience':<{w_aud}}  {'status':<6}  {'seconds':>7}  {'size':>8}"]
+    lines.append("-" * len(lines[0]))
+    for r in results:
+        lines.append(f"{r.lesson:<{w_lesson}}  {r.label:<{w_aud}}  {r.status:<6}  {r.seconds:7.1f}  "
+                     f"{_fmt_size(r.size):>8}")
+    return "\n".join(lines)
+
+
+def failure_report(r: Result) -> str:
+    where = ""
+    if r.cell_index is not None:
+        where = f" in cell {r.cell_index} (0-based) `{r.cell_line}`"
+    return f"FAILED {r.lesson} [{r.label}]{where}: {r.error}"
+
+
+def run(args) -> int:
+    """Render handouts as the command line asks; returns the exit status (0 ok, 1 a job failed, 2 usage)."""
+    err = sys.stderr
+    try:
+        p = make_plan(args)
+    except UsageError as exc:
+        print(f"turn-east handouts: error: {exc}", file=err)
+        print("nothing was rendered", file=err)
+        return 2
+
+    handouts = p.out / "handouts"
+    quiet = getattr(args, "quiet", False)
+    if not quiet:
+        who = list(p.audiences) + ([f"cohort of {len(p.cohort)}"] if p.cohort else [])
+        print(f"rendering {len(p.jobs)} handout(s): {len(p.lessons)} lesson(s) x {', '.join(who)} "
+              f"with {p.workers} worker(s) into {handouts}", file=err)
+
+    def progress(done, total, r):
+        if quiet:
+            return
+        extra = f"  {r.error}" if r.status != "ok" else f"  {_fmt_size(r.size)}"
+        if r.kernel:
+            extra += f"  ({r.kernel})"
+        print(f"[{done:>{len(str(total))}}/{total}] {r.status:<6} {r.lesson} [{r.label}] {r.seconds:.1f} s{extra}",
+              file=err, flush=True)
+
+    try:
+        results, wall = execute(p, progress=progress, lock_wait=getattr(args, "wait", 0.0))
+    except UsageError as exc:  # the output folder is in use by another run
+        print(f"turn-east handouts: error: {exc}", file=err)
+        print("nothing was rendered", file=err)
+        return 2
+    print(summary_table(results))
+    failed = [r for r in results if r.status != "ok"]
+    for r in results:
+        for w in r.warnings:
+            print(f"warning: {r.lesson} [{r.label}] loads from the internet: {w}", file=err)
+        if r.kernel:
+            print(f"note: {r.lesson} [{r.label}]: {r.kernel}", file=err)
+    print(f"{len(results) - len(failed)} ok, {len(failed)} failed in {wall:.1f} s; index: {handouts / 'index.html'}")
+    for r in failed:
+        print(failure_report(r), file=err)
+    if failed:
+        print(f"failed renders left the previous handouts in place; executed copies for debugging are in "
+              f"{p.out / 'executed'}/*/*.failed.ipynb, kernel messages in {p.out / 'executed' / 'kernels.log'}",
+              file=err)
+    return 1 if failed else 0
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="turn-east handouts", description=DESCRIPTION)
+    add_arguments(ap)
+    return ap
+
+
+def main(argv=None) -> int:
+    return run(parser().parse_args(argv))
