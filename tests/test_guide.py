@@ -7,7 +7,7 @@ from nbclient import NotebookClient
 import nbformat
 
 from conftest import ROOT
-from turn_east.build import guide
+from turn_east.make import guide
 from turn_east.quiz import load_bank
 
 GUIDE = ROOT / "notebooks" / "90_leader_guide.ipynb"

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from turn_east import paths
-from turn_east.build import files, handouts
+from turn_east.make import files, handouts
 from turn_east.cli import build_parser
 
 FIXTURES = Path(__file__).parent / "fixtures" / "handouts"
@@ -242,7 +242,7 @@ def test_course_lessons_come_from_lessons_csv(course):
 
 
 def test_pdf_without_chromium_is_a_clear_error(tmp_path, monkeypatch):
-    from turn_east.build.handouts import plan
+    from turn_east.make.handouts import plan
 
     monkeypatch.setattr(plan, "find_chromium", lambda: None)
     rc, _, stderr = call("--notebooks-dir", str(FIXTURES), "--out", str(tmp_path / "b"), "--pdf")
@@ -338,7 +338,7 @@ def _plotly_js() -> Path:
 def test_links_between_lessons_point_at_handouts():
     import nbformat
 
-    from turn_east.build.handouts.postprocess import exporter
+    from turn_east.make.handouts.postprocess import exporter
 
     markdown = ("See [Stage Two](03_stage_2_after_crimea.ipynb), "
                 "[its quiz](../notebooks/03_stage_2_after_crimea.ipynb#quiz), "

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from turn_east.build import handouts
+from turn_east.make import handouts
 
 CHROMIUM = Path("/usr/bin/chromium")
 FIXTURES = Path(__file__).parent / "fixtures" / "handouts"

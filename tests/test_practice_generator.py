@@ -8,8 +8,8 @@ import sys
 import pytest
 
 from conftest import ROOT
-from turn_east.build.exercises import generate_all, generate_exercise, solution_lines
-from turn_east.build.workspace import make_workspace
+from turn_east.make.exercises import generate_all, generate_exercise, solution_lines
+from turn_east.make.workspace import make_workspace
 from turn_east.errors import GenerationError
 
 FIX = ROOT / "tests" / "fixtures" / "practice"

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import ROOT
 from turn_east import nbfiles
-from turn_east.build import slides
+from turn_east.make import slides
 from turn_east.cli import main as turn_east
 
 LESSONS = slides.lesson_notebooks(ROOT / "notebooks")

@@ -5,8 +5,8 @@ import shutil
 import pytest
 
 from turn_east import charts
-from turn_east.build import export
-from turn_east.build.export import write_images
+from turn_east.make import export
+from turn_east.make.export import write_images
 from turn_east.data import load_course
 from turn_east.errors import ExportError
 

@@ -15,8 +15,8 @@ import argparse
 import sys
 
 from turn_east import charts, data
-from turn_east.build import exercises, export, refresh, slides, workspace
-from turn_east.build.handouts import cli as handouts
+from turn_east.make import exercises, export, refresh, slides, workspace
+from turn_east.make.handouts import cli as handouts
 from turn_east.errors import TurnEastError
 
 

@@ -14,7 +14,7 @@ In a practice notebook::
     checks.py     Practice, CheckResult, Progress
 
 Exercises are generated from the solutions by ``turn-east exercises`` and copied into a student's
-folder by ``turn-east workspace`` (``turn_east.build.exercises``, ``turn_east.build.workspace``).
+folder by ``turn-east workspace`` (``turn_east.make.exercises``, ``turn_east.make.workspace``).
 """
 
 from turn_east.practice.checks import CheckResult, Practice, Progress, tasks_for

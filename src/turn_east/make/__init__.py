@@ -1,9 +1,11 @@
-"""Building the course: the tools that execute lessons and turn them into what readers get.
+"""Making the course: the tools that execute lessons and turn them into what readers get.
 
 Kernel-side code (``data``, ``charts``, ``quiz``, ``practice``, ``notebook``) runs inside a student's
-notebook; the modules here run outside it and build or maintain the course:
+notebook; the modules here run outside it and make or maintain the course (the ``make`` targets and
+``turn-east`` commands call them; the name is not ``build``, which tools treat as generated output):
 
     execute.py    the one path that executes notebooks (papermill, IPC kernels, start-up retries)
+    files.py      atomic writes and the lock of an output folder
     handouts/     printable offline handouts: plan, render, post-process, index, command line
     export.py     static images of the charts (kaleido)
     slides.py     slide metadata of the lessons (jupyterlab-rise)

@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 
 from turn_east import nbfiles
-from turn_east.build.execute import execute_in_kernel
+from turn_east.make.execute import execute_in_kernel
 from turn_east.paths import repo_folder
 
 MARK = "# NBVAL_CHECK_OUTPUT"

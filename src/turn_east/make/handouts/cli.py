@@ -6,8 +6,8 @@ import argparse
 import os
 import sys
 
-from turn_east.build.handouts.plan import make_plan
-from turn_east.build.handouts.render import Result, execute
+from turn_east.make.handouts.plan import make_plan
+from turn_east.make.handouts.render import Result, execute
 from turn_east.errors import UsageError
 
 DESCRIPTION = "Printable, offline handouts: every lesson run with papermill, then exported to HTML."

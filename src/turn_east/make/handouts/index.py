@@ -10,9 +10,9 @@ from pathlib import Path
 
 import jinja2
 
-from turn_east.build.files import write_atomic
-from turn_east.build.handouts.plan import COURSE_TITLE, Lesson
-from turn_east.build.handouts.postprocess import TEMPLATES_DIR
+from turn_east.make.files import write_atomic
+from turn_east.make.handouts.plan import COURSE_TITLE, Lesson
+from turn_east.make.handouts.postprocess import TEMPLATES_DIR
 
 COPIES = (("student", "Student"), ("leader", "Leader"))
 

@@ -1,5 +1,5 @@
 """Rendering a planned batch: every job (lesson x copy) runs in a worker process of a process pool
-(``--jobs``). A worker executes the notebook through :mod:`turn_east.build.execute` (papermill, with
+(``--jobs``). A worker executes the notebook through :mod:`turn_east.make.execute` (papermill, with
 ``render="static"``, ``audience`` and ``show_answers`` injected) and exports it with
 :mod:`.postprocess`. Every file is written to a temporary name and renamed into place, so a failed
 render never leaves a half-written handout and the previous good one stays. One broken lesson does not
@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from turn_east import nbfiles
-from turn_east.build.files import FILE_MODE, atomic_path, folder_lock, write_atomic
-from turn_east.build.handouts.assets import install_plotly_js
-from turn_east.build.handouts.index import write_index
-from turn_east.build.handouts.plan import COURSE_TITLE, Job, Plan
-from turn_east.build.handouts.postprocess import exporter, external_references, make_offline
+from turn_east.make.files import FILE_MODE, atomic_path, folder_lock, write_atomic
+from turn_east.make.handouts.assets import install_plotly_js
+from turn_east.make.handouts.index import write_index
+from turn_east.make.handouts.plan import COURSE_TITLE, Job, Plan
+from turn_east.make.handouts.postprocess import exporter, external_references, make_offline
 from turn_east.paths import html_has_map
 
 PDF_BUDGET_MS = 8000
@@ -102,7 +102,7 @@ def render_job(job: Job, kernels=None) -> Result:
     import nbformat
     from papermill.exceptions import PapermillExecutionError
 
-    from turn_east.build import execute
+    from turn_east.make import execute
 
     kernels = kernels if kernels is not None else _KERNELS
     t0 = time.perf_counter()
@@ -171,7 +171,7 @@ def _worker_init(log_path: str | None, warmup: str) -> None:
     import warnings
     from multiprocessing import util
 
-    from turn_east.build.execute import Kernels
+    from turn_east.make.execute import Kernels
 
     logging.getLogger("papermill").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore")
@@ -182,7 +182,7 @@ def _worker_init(log_path: str | None, warmup: str) -> None:
 def execute(p: Plan, *, progress=None, warmup: str = WARMUP, lock_wait: float = 0.0) -> tuple[list[Result], float]:
     """Run every job of the plan in a process pool; returns the results (in job order) and the wall time.
 
-    Holds the output folder's lock for the whole batch (see :func:`turn_east.build.files.folder_lock`).
+    Holds the output folder's lock for the whole batch (see :func:`turn_east.make.files.folder_lock`).
     """
     with folder_lock(p.out, wait=lock_wait, what="another `turn-east handouts`"):
         handouts = p.out / "handouts"
@@ -196,7 +196,7 @@ def execute(p: Plan, *, progress=None, warmup: str = WARMUP, lock_wait: float = 
         import nbconvert  # noqa: F401
         import papermill  # noqa: F401
 
-        from turn_east.build import execute as _execute  # noqa: F401
+        from turn_east.make import execute as _execute  # noqa: F401
 
         t0 = time.perf_counter()
         results: dict[Job, Result] = {}

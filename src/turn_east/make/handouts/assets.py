@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from turn_east.build.files import write_if_changed
-from turn_east.build.handouts.plan import GEO_JS
+from turn_east.make.files import write_if_changed
+from turn_east.make.handouts.plan import GEO_JS
 from turn_east.paths import TOPOJSON_DIR
 
 _GEO_JS_HEADER = """/* Offline map outlines for plotly.js geo charts in turn-east handouts, written by turn-east handouts

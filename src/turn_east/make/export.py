@@ -6,7 +6,7 @@ kaleido would fetch from plotly's CDN; here the course's own copy
 map exports without internet access.
 
     from turn_east import charts
-    from turn_east.build import export
+    from turn_east.make import export
     export.write_images({"tone": charts.tone_by_stage(course)}, "build/figures", format="svg")
 """
 

@@ -19,7 +19,7 @@ Output (``--out``, default ``build/``)::
 
 How it works: ``plan`` checks everything and lists the jobs (lesson x audience); each job runs
 in a worker process of a process pool (``--jobs``, ``render``): papermill executes the notebook
-(``turn_east.build.execute``) with ``render="static"``, ``audience`` and ``show_answers``
+(``turn_east.make.execute``) with ``render="static"``, ``audience`` and ``show_answers``
 injected, and nbconvert exports it with the ``handout`` template (``postprocess``;
 ``templates/handout``: JupyterLab's HTML without require.js, MathJax, mermaid or the widget
 manager, code cells hidden, outputs kept); ``index`` writes the course map of the handouts. Every file
@@ -38,14 +38,14 @@ nothing is rendered.
     cli.py          `turn-east handouts`
 """
 
-from turn_east.build.handouts.assets import geo_assets_js, install_plotly_js
-from turn_east.build.handouts.cli import add_arguments, failure_report, main, parser, run, summary_table
-from turn_east.build.handouts.plan import (
+from turn_east.make.handouts.assets import geo_assets_js, install_plotly_js
+from turn_east.make.handouts.cli import add_arguments, failure_report, main, parser, run, summary_table
+from turn_east.make.handouts.plan import (
     AUDIENCES, COURSE_TITLE, GEO_JS, Job, Lesson, Plan, discover_lessons, notebook_parameters, parse_param,
     make_plan, quiz_seed_for, read_cohort, select_lessons, slugify, validate_params,
 )
-from turn_east.build.handouts.postprocess import external_references, make_offline, notebook_link
-from turn_east.build.handouts.render import Result, execute, render_job
+from turn_east.make.handouts.postprocess import external_references, make_offline, notebook_link
+from turn_east.make.handouts.render import Result, execute, render_job
 
 __all__ = [
     "AUDIENCES", "COURSE_TITLE", "GEO_JS", "Job", "Lesson", "Plan", "Result", "add_arguments",
