@@ -2,12 +2,12 @@
 
 import json
 
-import pytest
-from nbclient import NotebookClient
 import nbformat
+import pytest
 
 from conftest import ROOT
 from turn_east.make import guide
+from turn_east.make.execute import execute_in_kernel
 from turn_east.quiz import load_bank
 
 GUIDE = ROOT / "notebooks" / "90_leader_guide.ipynb"
@@ -114,8 +114,7 @@ def test_guide_notebook_is_clean_and_starts_with_leader_parameters():
 @pytest.mark.slow
 def test_guide_notebook_runs_and_shows_every_lesson(course):
     nb = nbformat.read(GUIDE, as_version=4)
-    NotebookClient(nb, timeout=120, kernel_name="python3",
-                   resources={"metadata": {"path": str(GUIDE.parent)}}).execute()
+    execute_in_kernel(nb, cwd=GUIDE.parent, timeout=120)
     shown = "\n".join(o.get("data", {}).get("text/markdown", "") for c in nb.cells if c.cell_type == "code"
                       for o in c.outputs)
     for title in course.lessons["title"]:

@@ -199,11 +199,11 @@ def test_the_quiz_prints_in_the_form_the_quiz_decides(shown, course):
 @pytest.mark.slow
 @pytest.mark.parametrize("render", ["live", "static"])
 def test_fixture_lesson_runs_under_papermill(tmp_path, render):
-    import papermill as pm
+    from turn_east.make.execute import Kernels, execute_notebook
 
-    nb = pm.execute_notebook(str(FIXTURES / "lesson-pass-minimal.ipynb"), str(tmp_path / "out.ipynb"),
-                             parameters={"render": render, "audience": "leader", "student_name": "Ann"},
-                             cwd=str(FIXTURES), progress_bar=False, kernel_name="python3")
+    nb, _ = execute_notebook(FIXTURES / "lesson-pass-minimal.ipynb", tmp_path / "out.ipynb",
+                             {"render": render, "audience": "leader", "student_name": "Ann"},
+                             kernels=Kernels(), cwd=FIXTURES, timeout=120)
     mimes = [set(o.get("data", {})) for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     flat = set().union(*mimes)
     if render == "live":

@@ -107,33 +107,26 @@ class KernelStart:
                 f"started on attempt {self.attempts}")
 
 
-def _why(km, exc: BaseException) -> str:
-    """Why a kernel did not start, in a few words (its exit code when its process has ended)."""
-    code = None
-    proc = getattr(getattr(km, "provisioner", None), "process", None)
-    if proc is not None:
-        code = proc.poll()
-    if code is not None:
-        return f"the kernel's process exited with code {code} while starting"
-    return f"the kernel did not start ({exc})"
-
-
 class _Pending:
-    """A kernel that is starting: its manager and a blocking client on its shell channel, which sent it
-    the warm-up code (or, without one, a kernel_info request) whose reply says the kernel is up."""
+    """A kernel being started: its manager, and a blocking client on its shell channel that sent it the
+    warm-up code (or, without one, a kernel_info request), whose reply says that the kernel is up."""
 
     def __init__(self, kernel_name: str, cwd: str, warmup: str):
-        self.cwd = cwd
+        self.kernel_name, self.cwd, self.warmup = kernel_name, cwd, warmup
         self.km = CourseKernelManager(kernel_name=kernel_name)
         self.kc = None
-        run_sync(self.km.start_kernel)(cwd=cwd)
+        self.waiting_for = None
+
+    def start(self) -> "_Pending":
+        run_sync(self.km.start_kernel)(cwd=self.cwd)
         self.kc = BlockingKernelClient(**self.km.get_connection_info(session=True),
                                        connection_file=self.km.connection_file)
         self.kc.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
         # Sent at once: ZeroMQ queues the request until the kernel has bound its sockets, so the warm-up
         # runs as soon as the kernel is up, while the previous notebook is still executing.
-        self.waiting_for = (self.kc.execute(warmup, silent=True, store_history=False) if warmup
+        self.waiting_for = (self.kc.execute(self.warmup, silent=True, store_history=False) if self.warmup
                             else self.kc.kernel_info())
+        return self
 
     def ready(self, timeout: float) -> None:
         """Wait for the kernel's reply; RuntimeError as soon as its process has ended, or after ``timeout``."""
@@ -149,6 +142,14 @@ class _Pending:
                 raise RuntimeError("the kernel's process has ended")
             if time.monotonic() > deadline:
                 raise RuntimeError(f"no reply from the kernel in {timeout:.0f} s")
+
+    def why(self, exc: BaseException) -> str:
+        """Why this kernel did not start, in a few words (its exit code when its process has ended)."""
+        proc = getattr(self.km.provisioner, "process", None) if self.km.has_kernel else None
+        code = proc.poll() if proc is not None else None
+        if code is not None:
+            return f"the kernel's process exited with code {code} while starting"
+        return f"the kernel did not start ({type(exc).__name__}: {exc})"
 
     def release_client(self) -> None:
         if self.kc is not None:
@@ -175,52 +176,50 @@ def shut_down(km) -> None:
 class Kernels:
     """Kernels for one process that executes notebooks one after another.
 
-    ``take(cwd)`` returns a kernel that has answered (started now, or ahead of time by ``prestart``),
-    retrying a failed start up to ``retries`` times. ``warmup`` is code every kernel runs silently
-    before its notebook (no output, no execution count), e.g. the imports all lessons share.
+    ``take(kernel_name, cwd)`` returns a kernel that has answered (started now, or ahead of time by
+    ``prestart``), retrying a failed start up to ``retries`` times. ``warmup`` is code every kernel runs
+    silently before its notebook (no output, no execution count), e.g. the imports all lessons share.
     """
 
-    def __init__(self, kernel_name: str = KERNEL_NAME, *, warmup: str = "", retries: int = RETRIES,
-                 start_timeout: float = START_TIMEOUT_S):
-        self.kernel_name, self.warmup = kernel_name, warmup
-        self.retries, self.start_timeout = retries, start_timeout
+    def __init__(self, *, warmup: str = "", retries: int = RETRIES, start_timeout: float = START_TIMEOUT_S):
+        self.warmup, self.retries, self.start_timeout = warmup, retries, start_timeout
         self._spare: _Pending | None = None
 
-    def prestart(self, cwd) -> None:
-        """Start the next notebook's kernel now (in ``cwd``), so that it is ready when asked for."""
+    def prestart(self, kernel_name: str, cwd) -> None:
+        """Start the next notebook's kernel now, so that it is ready when asked for."""
         if self._spare is None:
+            spare = _Pending(kernel_name, str(cwd), self.warmup)
             try:
-                self._spare = _Pending(self.kernel_name, str(cwd), self.warmup)
-            except Exception:  # take() will start (and retry) one when it is needed
-                self._spare = None
+                self._spare = spare.start()
+            except Exception:  # noqa: BLE001 - take() starts (and retries) one when it is needed
+                spare.discard()
 
-    def take(self, cwd) -> tuple[AsyncKernelManager, KernelStart]:
+    def take(self, kernel_name: str, cwd) -> tuple[AsyncKernelManager, KernelStart]:
         """A kernel that is ready, in ``cwd``; KernelStartError after ``retries`` failed attempts."""
         t0 = time.perf_counter()
         start = KernelStart(attempts=0)
         spare, self._spare = self._spare, None
-        if spare is not None and spare.cwd != str(cwd):
+        if spare is not None and (spare.kernel_name, spare.cwd) != (kernel_name, str(cwd)):
             spare.discard()
             spare = None
         start.prestarted = spare is not None
         while True:
             start.attempts += 1
-            pending = spare
-            spare = None
+            pending, spare = spare, None
             try:
                 if pending is None:
-                    pending = _Pending(self.kernel_name, str(cwd), self.warmup)
+                    pending = _Pending(kernel_name, str(cwd), self.warmup)
+                    pending.start()
                 pending.ready(self.start_timeout)
                 pending.release_client()
                 start.seconds = time.perf_counter() - t0
                 return pending.km, start
             except Exception as exc:  # noqa: BLE001 - any failure to start is retried the same way
-                start.failures.append(_why(pending.km, exc) if pending is not None else f"{type(exc).__name__}: {exc}")
-                if pending is not None:
-                    pending.discard()
+                start.failures.append(pending.why(exc))
+                pending.discard()
                 if start.attempts > self.retries:
                     raise KernelStartError(
-                        f"no kernel '{self.kernel_name}' could be started in {start.attempts} attempts: "
+                        f"no kernel '{kernel_name}' could be started in {start.attempts} attempts: "
                         + "; ".join(start.failures)) from exc
 
     def close(self) -> None:
@@ -263,11 +262,21 @@ def logging_logger():
 _ENGINE_READY = False
 
 
-def execute_notebook(notebook, output_path, parameters: dict, *, kernels: Kernels, cwd, timeout: float,
-                     kernel_name: str = KERNEL_NAME, prestart_next: bool = False):
-    """Execute ``notebook`` (a path) with papermill into ``output_path``; returns (nb, KernelStart).
+def kernel_name_of(notebook) -> str:
+    """The kernel a notebook asks for in its metadata (``python3`` when it says nothing)."""
+    import nbformat
 
-    ``prestart_next`` starts the next notebook's kernel (in the same ``cwd``) while this one runs.
+    spec = nbformat.read(str(notebook), as_version=4).metadata.get("kernelspec") or {}
+    return spec.get("name") or KERNEL_NAME
+
+
+def execute_notebook(notebook, output_path, parameters: dict, *, kernels: Kernels, cwd, timeout: float,
+                     prestart_next: bool = False):
+    """Execute ``notebook`` (a path) with papermill into ``output_path``, on the kernel its metadata
+    names; returns (nb, KernelStart).
+
+    ``prestart_next`` starts the next notebook's kernel (the same kind, in the same ``cwd``) while this
+    one runs.
     Raises papermill's PapermillExecutionError when a cell fails (the executed notebook, with the
     error, is written to ``output_path``), KernelStartError when no kernel starts.
     """
@@ -277,9 +286,10 @@ def execute_notebook(notebook, output_path, parameters: dict, *, kernels: Kernel
     if not _ENGINE_READY:
         _register_engine()
         _ENGINE_READY = True
-    km, start = kernels.take(cwd)
+    kernel_name = kernel_name_of(notebook)
+    km, start = kernels.take(kernel_name, cwd)
     if prestart_next:
-        kernels.prestart(cwd)
+        kernels.prestart(kernel_name, cwd)
     try:
         nb = pm.execute_notebook(str(notebook), str(output_path), parameters=parameters, engine_name=ENGINE,
                                  kernel_name=kernel_name, km=km, progress_bar=False, log_output=False,
@@ -294,8 +304,7 @@ def execute_in_kernel(nb, *, cwd, timeout: float, kernel_name: str = KERNEL_NAME
     """Execute a notebook node in a fresh kernel (no parameters, nothing written); returns it executed."""
     from nbclient import NotebookClient
 
-    kernels = Kernels(kernel_name)
-    km, _ = kernels.take(Path(cwd))
+    km, _ = Kernels().take(kernel_name, Path(cwd))
     try:
         NotebookClient(nb, km=km, timeout=timeout, kernel_name=kernel_name,
                        shutdown_kernel="immediate").execute(cleanup_kc=True)
