@@ -74,13 +74,8 @@ class CourseKernelManager(AsyncKernelManager):
 class BlockingCourseKernelManager(KernelManager):
     """The same transport for tools that drive kernels synchronously (nbval in the test suite)."""
 
-    @default("transport")
-    def _default_transport(self):
-        return TRANSPORT
-
-    @default("ip")
-    def _default_ip(self):
-        return _ipc_path() if self.transport == "ipc" else "127.0.0.1"
+    _default_transport = CourseKernelManager._default_transport
+    _default_ip = CourseKernelManager._default_ip
 
 
 class KernelStartError(TurnEastError, RuntimeError):

@@ -50,7 +50,7 @@ from turn_east.make.handouts.render import Result, execute, render_job
 __all__ = [
     "AUDIENCES", "COURSE_TITLE", "GEO_JS", "Job", "Lesson", "Plan", "Result", "add_arguments",
     "discover_lessons", "execute", "external_references", "failure_report", "geo_assets_js",
-    "install_plotly_js", "main", "make_offline", "notebook_parameters", "parse_param",
-    "make_plan", "notebook_link", "parser", "quiz_seed_for", "read_cohort", "render_job", "run", "select_lessons", "slugify",
-    "summary_table", "validate_params",
+    "install_plotly_js", "main", "make_offline", "make_plan", "notebook_link", "notebook_parameters",
+    "parse_param", "parser", "quiz_seed_for", "read_cohort", "render_job", "run", "select_lessons",
+    "slugify", "summary_table", "validate_params",
 ]
