@@ -5,17 +5,14 @@ under 1 s together, each figure's JSON under 200 KB. Plain printed output, no as
 
     .venv/bin/python benchmarks/bench_charts.py [--repeat N] [--data-dir DIR]
 
-Uses the bundled course data; while they cannot be loaded it says so and falls back to
-the small fixture course from tests/test_charts.py.
+Uses the bundled course data (or --data-dir); data that do not load stop the benchmark with
+their problems.
 """
 from __future__ import annotations
 
 import argparse
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
 BUDGET_S = 1.0
 BUDGET_KB = 200.0
 
@@ -23,14 +20,7 @@ BUDGET_KB = 200.0
 def load(data_dir):
     from turn_east.data import load_course
 
-    try:
-        return load_course(data_dir), "bundled data" if data_dir is None else str(data_dir)
-    except Exception as exc:  # noqa: BLE001 - report and fall back
-        print(f"note: course data not loadable ({str(exc).splitlines()[0]}); using the test fixture")
-        sys.path.insert(0, str(ROOT / "tests"))
-        from test_charts import _fixture_course
-
-        return _fixture_course(), "test fixture"
+    return load_course(data_dir), "bundled data" if data_dir is None else str(data_dir)
 
 
 def builders():

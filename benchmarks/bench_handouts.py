@@ -110,7 +110,7 @@ def batch(jobs: int, out: Path, args) -> tuple[list, float]:
     plan = handouts.make_plan(handouts.parser().parse_args(argv))
     if args.no_prestart:
         plan.jobs = [dataclasses.replace(j, prestart_next=False) for j in plan.jobs]
-    return handouts.execute(plan, warmup="" if args.no_warmup else WARMUP)
+    return handouts.render_all(plan, warmup="" if args.no_warmup else WARMUP)
 
 
 def main() -> int:

@@ -14,10 +14,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from turn_east import charts, data
+from turn_east import data
 from turn_east.make import exercises, export, refresh, slides, workspace
 from turn_east.make.handouts import cli as handouts
-from turn_east.errors import TurnEastError
 
 
 def _validate(args) -> int:
@@ -31,31 +30,6 @@ def _validate(args) -> int:
     return 1
 
 
-def _figures(args) -> int:
-    try:
-        course = data.load_course(args.data_dir)
-        paths = export.write_images(charts.all_figures(course), args.out, format=args.format,
-                                    width=args.width, height=args.height)
-    except data.DataError as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    except TurnEastError as exc:
-        print(f"turn-east figures: {exc}", file=sys.stderr)
-        return 1
-    for p in paths:
-        print(p)
-    print(f"{len(paths)} figure(s) written to {args.out}")
-    return 0
-
-
-def _add_figures(f: argparse.ArgumentParser) -> None:
-    f.add_argument("--out", default="build/figures", help="folder for the images (default: build/figures)")
-    f.add_argument("--format", default="png", choices=export.FORMATS)
-    f.add_argument("--width", type=int, default=1200)
-    f.add_argument("--height", type=int, default=700)
-    f.add_argument("--data-dir", default=None, help="data folder (default: the bundled data/)")
-
-
 def _add_validate(p: argparse.ArgumentParser) -> None:
     p.add_argument("data_dir", nargs="?", default=None, help="data folder (default: the bundled data/)")
 
@@ -64,7 +38,7 @@ def _add_validate(p: argparse.ArgumentParser) -> None:
 COMMANDS = (
     ("validate", "check the course data (exit 1 with one line per problem)", _add_validate, _validate),
     ("handouts", "render lessons to offline HTML handouts in build/handouts/", handouts.add_arguments, handouts.run),
-    ("figures", "write every chart of the course as an image (offline)", _add_figures, _figures),
+    ("figures", "write every chart of the course as an image (offline)", export.add_arguments, export.run),
     ("exercises", "generate exercises/ from solutions/ (idempotent)", exercises.add_arguments, exercises.run),
     ("workspace", "copy the exercises into my-work/ (never overwrites)", workspace.add_arguments, workspace.run),
     ("slides", "set every lesson cell's slide type for jupyterlab-rise", slides.add_arguments, slides.run),

@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import nbformat
-
 from turn_east.errors import NotebookFormatError
 
 #: A numbered discussion prompt at the start of a line: ``**1.** ...``, ``**1. Essay.** ...`` or ``1. ...``.
@@ -21,8 +19,11 @@ _QUIZ_CALL = re.compile(r"\bctx\.quiz\(")
 _SETUP_CALL = re.compile(r"(^|[\s=(])setup\(")
 
 
-def read(path) -> nbformat.NotebookNode:
-    """A notebook file as nbformat 4; a file that is not a notebook raises NotebookFormatError naming it."""
+def read(path):
+    """A notebook file as nbformat 4 (a NotebookNode); a file that is not a notebook raises
+    NotebookFormatError naming it."""
+    import nbformat  # here, not at the top: it takes a second to import (jsonschema) and `turn-east validate` needs none
+
     try:
         return nbformat.read(str(path), as_version=4)
     except (OSError, ValueError) as exc:  # json errors are ValueErrors
@@ -31,6 +32,8 @@ def read(path) -> nbformat.NotebookNode:
 
 def writes(nb) -> str:
     """The notebook as the repository stores it (nbformat's JSON, ending in a newline)."""
+    import nbformat
+
     text = nbformat.writes(nbformat.from_dict(nb))
     return text if text.endswith("\n") else text + "\n"
 

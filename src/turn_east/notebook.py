@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from jupyter_core.paths import jupyter_runtime_dir
+
 from turn_east.charts import describe
 from turn_east.data import Course, load_course
 from turn_east.errors import LessonParameterError
@@ -214,10 +216,6 @@ def _jupyter_server() -> dict | None:
     kernels share through the environment), and jupyter_client tells a kernel its launcher's pid in
     ``JPY_PARENT_PID``. Kernels run by papermill, nbval or nbclient have no such server.
     """
-    try:
-        from jupyter_core.paths import jupyter_runtime_dir
-    except ImportError:
-        return None
     pid = os.environ.get("JPY_PARENT_PID", "")
     pid = int(pid) if pid.isdigit() else os.getppid()
     try:

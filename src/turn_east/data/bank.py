@@ -12,8 +12,12 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from turn_east.errors import DataError, Problem
+
+if TYPE_CHECKING:
+    from turn_east.data.course import Course
 
 TYPES = ("single", "multi", "truefalse", "chronology", "match_stage", "year", "text")
 COLUMNS = ("id", "lesson", "type", "prompt", "choices", "answer", "tolerance",
@@ -113,7 +117,7 @@ def _parse_feedback(text: str) -> tuple[dict, list[str]]:
 
 # ---------------------------------------------------------------- the rules
 
-def check_questions(rows: list[dict], course) -> tuple[list[Question], list[Problem]]:
+def check_questions(rows: list[dict], course: "Course") -> tuple[list[Question], list[Problem]]:
     """Every row checked against ``course`` (a :class:`turn_east.data.Course`): the questions that pass,
     in file order, and every problem found."""
     facts = _Facts(course)

@@ -12,16 +12,17 @@ map exports without internet access.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import functools
 import http.server
 import os
+import sys
 import tempfile
 import threading
 from pathlib import Path
 
-import plotly.graph_objects as go
-
+from turn_east.data import DataError, load_course
 from turn_east.errors import ExportError
 from turn_east.paths import TOPOJSON_DIR, is_map
 
@@ -57,7 +58,7 @@ def topojson_server(folder: Path = TOPOJSON_DIR, served: list | None = None):
         server.server_close()
 
 
-def write_images(figures: dict[str, go.Figure], folder, *, format: str = "png",
+def write_images(figures: dict, folder, *, format: str = "png",
                  width: int | None = None, height: int | None = None, scale: float | None = None) -> list[Path]:
     """Write each figure to ``folder/<name>.<format>``; returns the paths written.
 
@@ -66,10 +67,7 @@ def write_images(figures: dict[str, go.Figure], folder, *, format: str = "png",
     """
     if format not in FORMATS:
         raise ExportError(f"format {format!r} is not supported; use one of {', '.join(FORMATS)}")
-    try:
-        import kaleido
-    except ImportError as exc:  # pragma: no cover - kaleido is a dependency
-        raise ExportError("static export needs the kaleido package: pip install kaleido") from exc
+    import kaleido  # imported here: it is slow to import and only exports need it
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     opts = {k: v for k, v in (("format", format), ("width", width), ("height", height), ("scale", scale)) if v}
@@ -95,3 +93,32 @@ def write_images(figures: dict[str, go.Figure], folder, *, format: str = "png",
             os.replace(job["path"], final)
             written.append(final)
     return written
+
+
+# ---------------------------------------------------------------- `turn-east figures`
+
+def add_arguments(f: argparse.ArgumentParser) -> None:
+    f.add_argument("--out", default="build/figures", help="folder for the images (default: build/figures)")
+    f.add_argument("--format", default="png", choices=FORMATS)
+    f.add_argument("--width", type=int, default=1200)
+    f.add_argument("--height", type=int, default=700)
+    f.add_argument("--data-dir", default=None, help="data folder (default: the bundled data/)")
+
+
+def run(args) -> int:
+    from turn_east import charts  # here, not at the top: plotly is slow to import, other commands need none
+
+    try:
+        course = load_course(args.data_dir)
+        paths = write_images(charts.all_figures(course), args.out, format=args.format,
+                             width=args.width, height=args.height)
+    except DataError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except ExportError as exc:
+        print(f"turn-east figures: {exc}", file=sys.stderr)
+        return 1
+    for p in paths:
+        print(p)
+    print(f"{len(paths)} figure(s) written to {args.out}")
+    return 0

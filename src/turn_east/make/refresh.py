@@ -9,9 +9,8 @@ data change, this command executes the notebooks and stores the new reference ou
 from __future__ import annotations
 
 import argparse
+import copy
 from pathlib import Path
-
-import nbformat
 
 from turn_east import nbfiles
 from turn_east.make.execute import execute_in_kernel
@@ -30,7 +29,7 @@ def refresh(path: Path, timeout: int = 120) -> int:
     nb = nbfiles.read(path)
     if not any(_checked(c) for c in nb.cells):
         return 0
-    run = execute_in_kernel(nbformat.from_dict(nb), cwd=Path(path).parent, timeout=timeout)
+    run = execute_in_kernel(copy.deepcopy(nb), cwd=Path(path).parent, timeout=timeout)
     n = 0
     for mine, done in zip(nb.cells, run.cells):
         if mine.cell_type == "code":

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+from turn_east.data import Course
 from turn_east.errors import PracticeError
 from turn_east.practice import tasks  # noqa: F401  (declares every lesson's tasks)
 from turn_east.practice.registry import REGISTRY, Task
@@ -56,7 +57,7 @@ class CheckResult:
 class Practice:
     """The checks of one practice notebook, and the record of how each went."""
 
-    def __init__(self, lesson: str, course):
+    def __init__(self, lesson: str, course: Course):
         self.lesson = lesson
         self.course = course
         self.tasks = tasks_for(lesson)

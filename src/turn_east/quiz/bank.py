@@ -6,13 +6,14 @@ checks another questions file (a draft) against the same course with the same ru
 
 from __future__ import annotations
 
+from turn_east.data import Course
 from turn_east.data.bank import COLUMNS, TYPES, Question, check_questions, rows_of_csv
 from turn_east.errors import DataError
 
 __all__ = ["COLUMNS", "TYPES", "Question", "load_bank"]
 
 
-def load_bank(course, path=None) -> list[Question]:
+def load_bank(course: Course, path=None) -> list[Question]:
     """The validated question bank, in file order: the course's own, or the CSV at ``path``.
 
     Raises :class:`turn_east.errors.DataError` listing every problem (file, row, field, fix).

@@ -6,12 +6,12 @@ import random
 
 import pandas as pd
 
-from turn_east.data import format_date
+from turn_east.data import Course, format_date
 from turn_east.data.bank import Question, distinct_dates
 from turn_east.quiz.labels import event_label, event_when, stage_label
 
 
-def generated_questions(course, *, n=5, seed=0, stage=None) -> list[Question]:
+def generated_questions(course: Course, *, n=5, seed=0, stage=None) -> list[Question]:
     """``n`` questions about the events (of one ``stage`` when given), cycling through three kinds.
 
     Seeded: the same seed and data give the same questions. Events whose date precision would make

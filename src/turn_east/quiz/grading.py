@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from turn_east.data import Course
 from turn_east.data.bank import Question, normalize
 from turn_east.quiz.labels import event_label, event_when, stage_label
 
@@ -39,7 +40,7 @@ def _response_missing(q: Question, response) -> bool:
     return response == ""
 
 
-def grade(q: Question, response, course) -> Verdict:
+def grade(q: Question, response, course: Course) -> Verdict:
     """Check a response against ``q`` and say what was right or wrong about it (labels from ``course``)."""
     if _response_missing(q, response):
         return Verdict(None, "Choose or type an answer first, then press Check.")
@@ -121,7 +122,7 @@ def grade(q: Question, response, course) -> Verdict:
     return Verdict(False, f"Not quite: \u201c{response.strip()}\u201d is not what we are looking for.", why)
 
 
-def answer_text(q: Question, course) -> list[str]:
+def answer_text(q: Question, course: Course) -> list[str]:
     """The answer, as lines a leader can read out."""
     if q.type == "single":
         return [q.answer[0]]

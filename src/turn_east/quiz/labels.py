@@ -3,26 +3,28 @@ away), stages by title, sources by citation."""
 
 from __future__ import annotations
 
+from turn_east.data import Course
+
 ARTICLE = "the article, \u201cNorth Korea\u2019s Importance for Putin\u2019s \u2018Turn to the East\u2019\u201d (2024)"
 CITATION_CHARS = 160
 
 
-def event_label(course, event_id: str) -> str:
+def event_label(course: Course, event_id: str) -> str:
     """An event's title, with no date; the id itself for an id the course does not know."""
     ev = course.events_by_id.get(event_id)
     return ev.title if ev else event_id
 
 
-def event_when(course, event_id: str) -> str:
+def event_when(course: Course, event_id: str) -> str:
     """An event's date, as precisely as it is known ('19 July 2000', 'April 2015', '2015')."""
     return course.events_by_id[event_id].when
 
 
-def stage_label(course, stage_id: str) -> str:
+def stage_label(course: Course, stage_id: str) -> str:
     return course.stage_titles.get(stage_id, stage_id)
 
 
-def cite(course, source_id: str) -> str:
+def cite(course: Course, source_id: str) -> str:
     """A readable source for a student: the article's title, or the citation, shortened."""
     if source_id == "article":
         return ARTICLE

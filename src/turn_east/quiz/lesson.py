@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import random
 
+from turn_east.data import Course
 from turn_east.errors import DataError, Problem
 from turn_east.quiz import render
 from turn_east.quiz.widgets import quiz_box
@@ -20,7 +21,7 @@ AUDIENCES = ("student", "leader")
 class Quiz:
     """A lesson's questions, with a widget UI and static HTML renderings."""
 
-    def __init__(self, course, questions, *, lesson_id="quiz", title="Quiz", audience="student",
+    def __init__(self, course: Course, questions, *, lesson_id="quiz", title="Quiz", audience="student",
                  show_answers=False, render="live"):
         self.course = course
         self.questions = list(questions)
@@ -83,7 +84,7 @@ class Quiz:
         return bundle
 
 
-def lesson_quiz(course, lesson_id, *, audience="student", show_answers=False, seed=None,
+def lesson_quiz(course: Course, lesson_id: str, *, audience="student", show_answers=False, seed=None,
                 shuffle=False, render="live") -> Quiz:
     """The quiz of one lesson: its bank questions in file order.
 

@@ -45,12 +45,12 @@ from turn_east.make.handouts.plan import (
     make_plan, quiz_seed_for, read_cohort, select_lessons, slugify, validate_params,
 )
 from turn_east.make.handouts.postprocess import external_references, make_offline, notebook_link
-from turn_east.make.handouts.render import Result, execute, render_job
+from turn_east.make.handouts.render import Result, render_all, render_job
 
 __all__ = [
     "AUDIENCES", "COURSE_TITLE", "GEO_JS", "Job", "Lesson", "Plan", "Result", "add_arguments",
-    "discover_lessons", "execute", "external_references", "failure_report", "geo_assets_js",
+    "discover_lessons", "external_references", "failure_report", "geo_assets_js",
     "install_plotly_js", "main", "make_offline", "make_plan", "notebook_link", "notebook_parameters",
-    "parse_param", "parser", "quiz_seed_for", "read_cohort", "render_job", "run", "select_lessons",
+    "parse_param", "parser", "quiz_seed_for", "read_cohort", "render_all", "render_job", "run", "select_lessons",
     "slugify", "summary_table", "validate_params",
 ]

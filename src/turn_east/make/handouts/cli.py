@@ -7,7 +7,7 @@ import os
 import sys
 
 from turn_east.make.handouts.plan import make_plan
-from turn_east.make.handouts.render import Result, execute
+from turn_east.make.handouts.render import Result, render_all
 from turn_east.errors import UsageError
 
 DESCRIPTION = "Printable, offline handouts: every lesson run with papermill, then exported to HTML."
@@ -95,7 +95,7 @@ def run(args) -> int:
               file=err, flush=True)
 
     try:
-        results, wall = execute(p, progress=progress, lock_wait=getattr(args, "wait", 0.0))
+        results, wall = render_all(p, progress=progress, lock_wait=getattr(args, "wait", 0.0))
     except UsageError as exc:  # the output folder is in use by another run
         print(f"turn-east handouts: error: {exc}", file=err)
         print("nothing was rendered", file=err)

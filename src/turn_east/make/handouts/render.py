@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from turn_east import nbfiles
+from turn_east.make.execute import Kernels, execute_notebook
 from turn_east.make.files import FILE_MODE, atomic_path, folder_lock, write_atomic
 from turn_east.make.handouts.assets import install_plotly_js
 from turn_east.make.handouts.index import write_index
@@ -102,8 +103,6 @@ def render_job(job: Job, kernels=None) -> Result:
     import nbformat
     from papermill.exceptions import PapermillExecutionError
 
-    from turn_east.make import execute
-
     kernels = kernels if kernels is not None else _KERNELS
     t0 = time.perf_counter()
     res = Result(job.lesson, job.label, "failed", html_path=job.html_path)
@@ -120,7 +119,7 @@ def render_job(job: Job, kernels=None) -> Result:
         os.chmod(tmp_name, FILE_MODE)
         tmp_nb = Path(tmp_name)
         try:
-            nb, start = execute.execute_notebook(notebook, tmp_nb, dict(job.parameters), kernels=kernels,
+            nb, start = execute_notebook(notebook, tmp_nb, dict(job.parameters), kernels=kernels,
                                                  cwd=notebook.parent, timeout=CELL_TIMEOUT_S,
                                                  prestart_next=job.prestart_next)
         except PapermillExecutionError as exc:
@@ -171,15 +170,13 @@ def _worker_init(log_path: str | None, warmup: str) -> None:
     import warnings
     from multiprocessing import util
 
-    from turn_east.make.execute import Kernels
-
     logging.getLogger("papermill").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore")
     _KERNELS = Kernels(warmup=warmup)
     util.Finalize(_KERNELS, _KERNELS.close, exitpriority=10)  # a kernel started ahead and never taken
 
 
-def execute(p: Plan, *, progress=None, warmup: str = WARMUP, lock_wait: float = 0.0) -> tuple[list[Result], float]:
+def render_all(p: Plan, *, progress=None, warmup: str = WARMUP, lock_wait: float = 0.0) -> tuple[list[Result], float]:
     """Run every job of the plan in a process pool; returns the results (in job order) and the wall time.
 
     Holds the output folder's lock for the whole batch (see :func:`turn_east.make.files.folder_lock`).
@@ -195,8 +192,6 @@ def execute(p: Plan, *, progress=None, warmup: str = WARMUP, lock_wait: float = 
         # Import the heavy modules before forking, so every worker shares them.
         import nbconvert  # noqa: F401
         import papermill  # noqa: F401
-
-        from turn_east.make import execute as _execute  # noqa: F401
 
         t0 = time.perf_counter()
         results: dict[Job, Result] = {}
