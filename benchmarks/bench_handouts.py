@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from turn_east.make import handouts  # noqa: E402
 from turn_east.make.execute import TRANSPORT, Kernels  # noqa: E402
 from turn_east.make.handouts.render import WARMUP  # noqa: E402
+from turn_east.make.zygote import supported as zygote_supported  # noqa: E402
 
 TARGET_WALL_S = 40.0
 TARGET_RATIO = 2.5
@@ -110,7 +111,7 @@ def batch(jobs: int, out: Path, args) -> tuple[list, float]:
     plan = handouts.make_plan(handouts.parser().parse_args(argv))
     if args.no_prestart:
         plan.jobs = [dataclasses.replace(j, prestart_next=False) for j in plan.jobs]
-    return handouts.render_all(plan, warmup="" if args.no_warmup else WARMUP)
+    return handouts.render_all(plan, warmup="" if args.no_warmup else WARMUP, fork=not args.no_fork)
 
 
 def main() -> int:
@@ -121,12 +122,14 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=1, help="batches per --jobs value; the fastest is reported")
     ap.add_argument("--no-prestart", action="store_true", help="start each kernel when its lesson asks for it")
     ap.add_argument("--no-warmup", action="store_true", help="kernels started ahead do not import anything")
+    ap.add_argument("--no-fork", action="store_true", help="start every kernel as a new process (no zygote)")
     args = ap.parse_args()
 
     print(f"machine: {os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.2f} "
           "(wall times grow with other load; the CPU figures less so)")
     print(f"kernels: {TRANSPORT} transport; started ahead: {'no' if args.no_prestart else 'yes'}; "
-          f"warm-up: {'none' if args.no_warmup else WARMUP!r}")
+          f"warm-up: {'none' if args.no_warmup else WARMUP!r}; forked from a warm process: "
+          f"{'no' if args.no_fork or not zygote_supported() else 'yes'}")
     with quiet_stderr():
         floor = floor_seconds()
         start, imports = kernel_and_imports()

@@ -24,6 +24,7 @@ from turn_east.make.execute import (
     ipc_supported,
 )
 from turn_east.make.files import folder_lock
+from turn_east.make.zygote import supported as zygote_supported
 
 FIXTURES = Path(__file__).parent / "fixtures" / "handouts"
 PASS = "lesson-pass-minimal"
@@ -150,6 +151,56 @@ def test_a_kernel_started_ahead_runs_its_warmup_silently(tmp_path):
         assert done.cells[-2].outputs[0]["text"] == f"True {x}\n"
         # the warm-up left no trace: counts start at 1 (parameters, injected parameters, then the cells)
         assert [c.execution_count for c in done.cells] == [1, 2, 3, 4]
+
+
+# ------------------------------------------------------------------ kernels forked from a warm process
+PROBE = ("import json, os, sys\n"
+         "print(json.dumps({'cwd': os.getcwd(), 'path': sys.path, 'argv0': sys.argv[0], 'ppid': os.getppid(),\n"
+         "    'parent': os.environ.get('JPY_PARENT_PID'), 'env': sorted(k for k in os.environ if k != 'JPY_PARENT_PID'),\n"
+         "    'pandas': 'pandas' in sys.modules, 'plotly': 'plotly' in sys.modules}))")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not zygote_supported(), reason="kernels are forked on Linux only; elsewhere they start as new processes")
+def test_a_forked_kernel_starts_as_a_fresh_kernel_would(tmp_path):
+    nb = _notebook(tmp_path / "probe.ipynb", "python3", cells=("x = 1", PROBE))
+    seen = {}
+    for fork in (False, True):
+        kernels = Kernels(fork=fork)
+        try:
+            done, _ = execute_notebook(nb, tmp_path / f"{fork}.ipynb", {"x": 5}, kernels=kernels, cwd=tmp_path,
+                                       timeout=60)
+            seen[fork] = json.loads(done.cells[-1].outputs[0]["text"])
+            assert [c.execution_count for c in done.cells] == [1, 2, 3]
+            if fork:
+                zygote_pid = kernels._zygote.proc.pid
+        finally:
+            kernels.close()
+    fresh, forked = seen[False], seen[True]
+    for key in ("cwd", "path", "argv0", "env", "plotly"):
+        assert forked[key] == fresh[key], key
+    assert fresh["cwd"] == str(tmp_path)
+    assert not fresh["plotly"], "plotly chooses its renderer when imported: the kernel imports it, never the zygote"
+    assert forked["pandas"] and not fresh["pandas"], "the zygote loaded pandas once for every kernel it forks"
+    assert forked["ppid"] == zygote_pid and forked["parent"] == str(zygote_pid), "its parent poller watches the zygote"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not zygote_supported(), reason="kernels are forked on Linux only")
+def test_kernels_still_start_when_the_zygote_dies(tmp_path):
+    nb = _notebook(tmp_path / "a.ipynb", "python3")
+    kernels = Kernels(fork=True)
+    try:
+        done, _ = execute_notebook(nb, tmp_path / "1.ipynb", {"x": 2}, kernels=kernels, cwd=tmp_path, timeout=60)
+        first = kernels._zygote.proc
+        first.kill()
+        first.wait()
+        done, start = execute_notebook(nb, tmp_path / "2.ipynb", {"x": 3}, kernels=kernels, cwd=tmp_path, timeout=60)
+        assert done.cells[-1].outputs[0]["text"] == "6\n" and start.attempts == 1
+        assert kernels._zygote.proc is not first and kernels._zygote.proc.poll() is None  # a new zygote
+    finally:
+        kernels.close()
+    assert first.poll() is not None
 
 
 # ------------------------------------------------------------------ concurrent runs

@@ -37,6 +37,7 @@ from jupyter_core.utils import run_sync
 from traitlets import default
 
 from turn_east.errors import TurnEastError
+from turn_east.make.zygote import Zygote, ZygoteProvisioner, supported as zygote_supported
 
 KERNEL_NAME = "python3"
 START_TIMEOUT_S = 60
@@ -106,9 +107,14 @@ class _Pending:
     """A kernel being started: its manager, and a blocking client on its shell channel that sent it the
     warm-up code (or, without one, a kernel_info request), whose reply says that the kernel is up."""
 
-    def __init__(self, kernel_name: str, cwd: str, warmup: str):
+    def __init__(self, kernel_name: str, cwd: str, warmup: str, zygote: Zygote | None = None):
         self.kernel_name, self.cwd, self.warmup = kernel_name, cwd, warmup
         self.km = CourseKernelManager(kernel_name=kernel_name)
+        if zygote is not None:  # launch through the zygote (a fork) when the kernel is a plain ipykernel
+            self.km.kernel_id = str(uuid.uuid4())
+            self.km.provisioner = ZygoteProvisioner(kernel_id=self.km.kernel_id, kernel_spec=self.km.kernel_spec,
+                                                    parent=self.km)
+            self.km.provisioner.zygote = zygote
         self.kc = None
         self.waiting_for = None
 
@@ -174,16 +180,29 @@ class Kernels:
     ``take(kernel_name, cwd)`` returns a kernel that has answered (started now, or ahead of time by
     ``prestart``), retrying a failed start up to ``retries`` times. ``warmup`` is code every kernel runs
     silently before its notebook (no output, no execution count), e.g. the imports all lessons share.
+    ``fork``: start plain ipykernel kernels as forks of a warm process (:mod:`turn_east.make.zygote`,
+    Linux), which spares each kernel the import of ipykernel, IPython, numpy and pandas.
     """
 
-    def __init__(self, *, warmup: str = "", retries: int = RETRIES, start_timeout: float = START_TIMEOUT_S):
+    def __init__(self, *, warmup: str = "", retries: int = RETRIES, start_timeout: float = START_TIMEOUT_S,
+                 fork: bool = False):
         self.warmup, self.retries, self.start_timeout = warmup, retries, start_timeout
+        self.fork = fork and zygote_supported()
         self._spare: _Pending | None = None
+        self._zygote: Zygote | None = None
+
+    def _pending(self, kernel_name: str, cwd) -> _Pending:
+        if self.fork and (self._zygote is None or self._zygote.proc.poll() is not None):
+            try:
+                self._zygote = Zygote()
+            except OSError:
+                self.fork = False
+        return _Pending(kernel_name, str(cwd), self.warmup, self._zygote if self.fork else None)
 
     def prestart(self, kernel_name: str, cwd) -> None:
         """Start the next notebook's kernel now, so that it is ready when asked for."""
         if self._spare is None:
-            spare = _Pending(kernel_name, str(cwd), self.warmup)
+            spare = self._pending(kernel_name, cwd)
             try:
                 self._spare = spare.start()
             except Exception:  # noqa: BLE001 - take() starts (and retries) one when it is needed
@@ -203,7 +222,7 @@ class Kernels:
             pending, spare = spare, None
             try:
                 if pending is None:
-                    pending = _Pending(kernel_name, str(cwd), self.warmup)
+                    pending = self._pending(kernel_name, cwd)
                     pending.start()
                 pending.ready(self.start_timeout)
                 pending.release_client()
@@ -218,10 +237,13 @@ class Kernels:
                         + "; ".join(start.failures)) from exc
 
     def close(self) -> None:
-        """Shut down a kernel started ahead that no notebook took."""
+        """Shut down a kernel started ahead that no notebook took, and the zygote."""
         spare, self._spare = self._spare, None
         if spare is not None:
             spare.discard()
+        zygote, self._zygote = self._zygote, None
+        if zygote is not None:
+            zygote.close()
 
 
 # ---------------------------------------------------------------- papermill

@@ -159,7 +159,7 @@ def render_job(job: Job, kernels=None) -> Result:
 _KERNELS = None
 
 
-def _worker_init(log_path: str | None, warmup: str) -> None:
+def _worker_init(log_path: str | None, warmup: str, fork: bool) -> None:
     """Set up a worker: its kernels, and its (and its kernels') stderr noise sent to a log file."""
     global _KERNELS
     if log_path:
@@ -172,13 +172,16 @@ def _worker_init(log_path: str | None, warmup: str) -> None:
 
     logging.getLogger("papermill").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore")
-    _KERNELS = Kernels(warmup=warmup)
+    _KERNELS = Kernels(warmup=warmup, fork=fork)
     util.Finalize(_KERNELS, _KERNELS.close, exitpriority=10)  # a kernel started ahead and never taken
 
 
-def render_all(p: Plan, *, progress=None, warmup: str = WARMUP, lock_wait: float = 0.0) -> tuple[list[Result], float]:
+def render_all(p: Plan, *, progress=None, warmup: str = WARMUP, fork: bool = True,
+               lock_wait: float = 0.0) -> tuple[list[Result], float]:
     """Run every job of the plan in a process pool; returns the results (in job order) and the wall time.
 
+    Each worker starts the next job's kernel during the current one, runs ``warmup`` in it, and (with
+    ``fork``, on Linux) forks its kernels from a warm process (see :class:`turn_east.make.execute.Kernels`).
     Holds the output folder's lock for the whole batch (see :func:`turn_east.make.files.folder_lock`).
     """
     with folder_lock(p.out, wait=lock_wait, what="another `turn-east handouts`"):
@@ -196,7 +199,7 @@ def render_all(p: Plan, *, progress=None, warmup: str = WARMUP, lock_wait: float
         t0 = time.perf_counter()
         results: dict[Job, Result] = {}
         with ProcessPoolExecutor(max_workers=p.workers, initializer=_worker_init,
-                                 initargs=(str(log_path), warmup)) as pool:
+                                 initargs=(str(log_path), warmup, fork)) as pool:
             futures = {pool.submit(render_job, job): job for job in p.jobs}
             try:
                 for done, fut in enumerate(as_completed(futures), start=1):
