@@ -5,6 +5,7 @@ notebook; the modules here run outside it and make or maintain the course (the `
 ``turn-east`` commands call them; the name is not ``build``, which tools treat as generated output):
 
     execute.py    the one path that executes notebooks (papermill, IPC kernels, start-up retries)
+    zygote.py     kernels forked from a warm process (Linux), for batches of notebooks
     files.py      atomic writes and the lock of an output folder
     handouts/     printable offline handouts: plan, render, post-process, index, command line
     export.py     static images of the charts (kaleido)
