@@ -12,12 +12,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from turn_east.errors import DataError, Problem
-
-if TYPE_CHECKING:
-    from turn_east.data.course import Course
 
 TYPES = ("single", "multi", "truefalse", "chronology", "match_stage", "year", "text")
 COLUMNS = ("id", "lesson", "type", "prompt", "choices", "answer", "tolerance",
@@ -117,9 +114,18 @@ def _parse_feedback(text: str) -> tuple[dict, list[str]]:
 
 # ---------------------------------------------------------------- the rules
 
-def check_questions(rows: list[dict], course: "Course") -> tuple[list[Question], list[Problem]]:
-    """Every row checked against ``course`` (a :class:`turn_east.data.Course`): the questions that pass,
-    in file order, and every problem found."""
+class CourseFacts(Protocol):
+    """What the rules read from a course (a :class:`turn_east.data.Course` has all of it)."""
+
+    lesson_titles: dict
+    citations: dict
+    periods: list
+    events_by_id: dict
+
+
+def check_questions(rows: list[dict], course: CourseFacts) -> tuple[list[Question], list[Problem]]:
+    """Every row checked against ``course``: the questions that pass, in file order, and every problem
+    found."""
     facts = _Facts(course)
     seen: dict[str, int] = {}
     questions, problems = [], []

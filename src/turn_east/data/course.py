@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from turn_east.data.bank import Question, check_questions, rows_of_frame
 from turn_east.data.read import LIST_FIELDS, TABLES, split_ids
+from turn_east.errors import DataError
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -224,12 +226,9 @@ class Course:
         return None if rows.empty else rows.iloc[0].to_dict()
 
     @cached_property
-    def bank(self) -> list:
+    def bank(self) -> list[Question]:
         """The quiz bank (questions.csv) as checked :class:`turn_east.data.bank.Question` objects, in file
         order. Raises DataError when a question contradicts the rest of the course."""
-        from turn_east.data.bank import check_questions, rows_of_frame
-        from turn_east.errors import DataError
-
         questions, problems = check_questions(rows_of_frame(self.questions), self)
         if problems:
             raise DataError(problems)
