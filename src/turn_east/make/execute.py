@@ -12,7 +12,8 @@ guarantees:
   fresh kernel, up to ``retries`` more times; :class:`KernelStart` records what happened, for the report.
 * **The next kernel starts early.** :class:`Kernels` keeps one kernel starting in the background
   (optionally importing the course's modules, silently) while the current lesson runs, so a lesson
-  waits for neither the kernel's start nor its imports.
+  waits for neither the kernel's start nor its imports; for a batch, kernels can be forks of a warm
+  process (:mod:`turn_east.make.zygote`), which spares each the heaviest imports.
 
 Execution itself is papermill's (parameters injected after the ``parameters`` cell, errors reported
 with the failing cell), through a papermill engine that takes the kernel handed to it
@@ -21,6 +22,8 @@ with the failing cell), through a papermill engine that takes the kernel handed 
 
 from __future__ import annotations
 
+import functools
+import logging
 import os
 import queue
 import sys
@@ -248,7 +251,9 @@ class Kernels:
 
 # ---------------------------------------------------------------- papermill
 
+@functools.cache
 def _register_engine() -> None:
+    """Register :class:`ProvidedKernelEngine` with papermill (once per process)."""
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
     from papermill.utils import merge_kwargs, remove_args
@@ -262,21 +267,12 @@ def _register_engine() -> None:
             km = kwargs.pop("km")
             kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
             final = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
-                                 kernel_name=kernel_name, log=logging_logger(), log_output=log_output,
-                                 stdout_file=stdout_file, stderr_file=stderr_file)
+                                 kernel_name=kernel_name, log=logging.getLogger("papermill"),
+                                 log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file)
             # cleanup_kc: the client closes its channels and shuts the kernel down, as for its own kernels.
             return PapermillNotebookClient(nb_man, km=km, **final).execute(cleanup_kc=True)
 
     papermill_engines.register(ENGINE, ProvidedKernelEngine)
-
-
-def logging_logger():
-    import logging
-
-    return logging.getLogger("papermill")
-
-
-_ENGINE_READY = False
 
 
 def kernel_name_of(notebook) -> str:
@@ -297,12 +293,9 @@ def execute_notebook(notebook, output_path, parameters: dict, *, kernels: Kernel
     Raises papermill's PapermillExecutionError when a cell fails (the executed notebook, with the
     error, is written to ``output_path``), KernelStartError when no kernel starts.
     """
-    global _ENGINE_READY
     import papermill as pm
 
-    if not _ENGINE_READY:
-        _register_engine()
-        _ENGINE_READY = True
+    _register_engine()
     kernel_name = kernel_name_of(notebook)
     km, start = kernels.take(kernel_name, cwd)
     if prestart_next:
