@@ -1,4 +1,5 @@
-# Every target bootstraps .venv on first use and reinstalls when pyproject.toml changes.
+# Every target bootstraps .venv on first use and reinstalls when pyproject.toml changes. In a git
+# checkout it also sets up the notebook filter that keeps outputs out of git (src/turn_east/gitfilter.py).
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,12 +10,13 @@ JOBS ?= auto
 .PHONY: venv test lab handouts exercises workspace validate bench slides clean
 
 venv: $(STAMP)
+	@$(BIN)/python -m turn_east.gitfilter install --quiet
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	@$(BIN)/python -m pip install -q --disable-pip-version-check uv || true
-	@if test -x $(BIN)/uv; then $(BIN)/uv pip install -q --python $(BIN)/python -e '.[test]'; \
-	 else $(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test]'; fi
+	@if test -x $(BIN)/uv; then $(BIN)/uv pip install -q --python $(BIN)/python -e '.[test,git]'; \
+	 else $(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,git]'; fi
 	@touch $(STAMP)
 
 # Two phases: everything but the browser tests in parallel (nbval executes every notebook), then the
