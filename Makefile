@@ -29,9 +29,15 @@ test: venv
 validate: venv
 	$(BIN)/turn-east validate
 
-# JupyterLab refuses to start as root unless told; CI and containers run as root.
+# JupyterLab serves the course root (lessons, my-work/ and the maps' bundled outlines are all in reach)
+# and opens the course map. The post-save hook keeps a lesson that was only run and saved clean for git.
+# JupyterLab refuses to start as root unless told; CI and containers run as root. LAB_OPTIONS adds
+# options (tests/test_lab_browser.py sets a port, a token and its own settings folders).
+LAB_OPTIONS ?=
 lab: venv
-	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_course_map.ipynb
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" \
+		--ContentsManager.post_save_hook=turn_east.gitfilter.refresh_after_save \
+		$(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_OPTIONS) notebooks/00_course_map.ipynb
 
 handouts: venv
 	$(BIN)/turn-east handouts
