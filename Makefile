@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 JOBS ?= auto
 
-.PHONY: venv test lab handouts exercises workspace validate bench slides clean
+.PHONY: venv test lab handouts exercises workspace update validate bench slides clean
 
 venv: $(STAMP)
 	@$(BIN)/python -m turn_east.gitfilter install --quiet
@@ -45,8 +45,15 @@ handouts: venv
 exercises: venv
 	$(BIN)/turn-east exercises
 
+# Exercises into my-work/, lessons into my-work/lessons/ (copies to annotate); never overwrites a file.
 workspace: venv
 	$(BIN)/turn-east workspace
+	$(BIN)/turn-east workspace --exercises notebooks --dest my-work/lessons
+
+# A course update: first tell git which notebooks hold nothing new but outputs (saved outside `make lab`).
+update: venv
+	$(BIN)/python -m turn_east.gitfilter refresh
+	git pull
 
 slides: venv
 	$(BIN)/python -m turn_east.slides
