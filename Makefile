@@ -47,7 +47,7 @@ exercises: venv
 
 # Exercises into my-work/, lessons into my-work/lessons/ (copies to annotate); never overwrites a file.
 workspace: venv
-	$(BIN)/turn-east workspace
+	$(BIN)/turn-east workspace --exercises exercises --dest my-work
 	$(BIN)/turn-east workspace --exercises notebooks --dest my-work/lessons
 
 # A course update: first tell git which notebooks hold nothing new but outputs (saved outside `make lab`).
