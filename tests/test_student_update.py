@@ -205,6 +205,9 @@ def test_saved_lessons_never_block_git_status_or_a_course_update(tmp_path):
     note["cells"].insert(1, {"cell_type": "markdown", "id": "my-note", "metadata": {}, "source": ["My notes."]})
     copy.write_text(json.dumps(note, indent=1), encoding="utf-8")
     noted = copy.read_bytes()
+    again = make(student, "workspace")
+    assert f"skipped  lessons/{lessons[2].name} (already there: your work is kept)" in again.stdout, again.stdout
+    assert copy.read_bytes() == noted
     assert (student / "my-work" / "lessons" / "00_course_map.ipynb").exists()
     assert (student / "my-work" / lessons[2].name).exists(), "the exercise copy beside the lessons folder"
 
