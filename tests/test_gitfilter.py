@@ -11,9 +11,9 @@ tests/test_student_update.py.
 
 from __future__ import annotations
 
-import copy
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -274,6 +274,17 @@ def test_install_outside_a_git_checkout_does_nothing(tmp_path):
     assert gitfilter.install(cwd=tmp_path, quiet=True, out=quiet) == 0 and quiet.getvalue() == ""
     assert not (tmp_path / ".git").exists()
     assert gitfilter.refresh(cwd=tmp_path) == []
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to hand the checkout to another user")
+def test_install_in_a_checkout_git_refuses_warns_and_lets_the_set_up_go_on(tmp_path, capsys):
+    """`sudo make` in someone else's clone: git calls it dubious ownership; the set-up must not fail."""
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    os.chown(tmp_path, 65534, 65534)  # nobody
+    os.chown(tmp_path / ".git", 65534, 65534)
+    assert gitfilter.install(cwd=tmp_path) == 0
+    err = capsys.readouterr().err
+    assert "no notebook filter set up, git refuses this folder" in err and "safe.directory" in err, err
 
 
 def test_install_uses_the_checkouts_own_venv_by_a_relative_path_and_is_idempotent(repo):
