@@ -12,6 +12,8 @@ through JupyterLab's contents API, which is what JupyterLab's Save does. Then:
 * upstream commits a course update that touches every lesson; the student's plain `git pull`
   fast-forwards, `git status` is clean, every lesson is upstream's new version, and the student's
   annotated copy in my-work/ is untouched;
+* a lesson saved outside `make lab` (no post-save hook) shows as modified, and `make update`
+  clears that and pulls the next update;
 * a commit that carries outputs (made without the filter) fails the clean-notebook test.
 
 Outside a git checkout (a release folder) the same set-up does nothing and says nothing.
@@ -254,6 +256,24 @@ def test_saved_lessons_never_block_git_status_or_a_course_update(tmp_path):
     assert copy.read_bytes() == noted, "the update touched the student's my-work/"
     after = clean_notebook_tests(student)
     assert after.returncode == 0, after.stdout[-3000:]
+
+    # A lesson saved outside `make lab` (no post-save hook, as `nbconvert --inplace` would): git's size
+    # shortcut lists it and a plain pull would refuse; `make update` tells git it is unchanged, then pulls.
+    rel = rels[4]
+    current = json.loads((student / rel).read_text(encoding="utf-8"))  # the updated lesson, run again:
+    for cell, ran in zip(current["cells"], executed[lessons[4]]["cells"], strict=True):  # only prose changed
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = ran["outputs"], ran["execution_count"]
+    (student / rel).write_text(json.dumps(current, indent=1), encoding="utf-8")
+    assert git(student, "status", "--porcelain").stdout == f" M {rel}\n"
+    nb = json.loads((upstream / rel).read_text(encoding="utf-8"))
+    nb["cells"][0]["source"][-1] += " Second revision."
+    (upstream / rel).write_text(json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    git(upstream, "commit", "-qam", "Course update: one lesson revised again")
+    updated = make(student, "update")
+    assert f"unchanged but for outputs: {rel}" in updated.stdout and "Fast-forward" in updated.stdout, updated.stdout
+    assert git(student, "status", "--porcelain").stdout == ""
+    assert "Second revision." in (student / rel).read_text(encoding="utf-8")
 
     # A commit that carries outputs, made without the filter, fails the clean-notebook test.
     (upstream / rels[3]).write_text(json.dumps(executed[lessons[3]], indent=1), encoding="utf-8")
