@@ -1,4 +1,5 @@
-# Every target bootstraps .venv on first use and reinstalls when pyproject.toml changes.
+# Every target bootstraps .venv on first use and reinstalls when pyproject.toml changes. In a git
+# checkout it also sets up the notebook filter that keeps outputs out of git (src/turn_east/make/gitfilter.py).
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,15 +7,16 @@ STAMP := $(VENV)/.installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 JOBS ?= auto
 
-.PHONY: venv test lab handouts exercises workspace validate bench slides clean
+.PHONY: venv test lab handouts exercises workspace update validate bench slides clean
 
 venv: $(STAMP)
+	@$(BIN)/python -m turn_east.make.gitfilter install --quiet
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	@$(BIN)/python -m pip install -q --disable-pip-version-check uv || true
-	@if test -x $(BIN)/uv; then $(BIN)/uv pip install -q --python $(BIN)/python -e '.[test]'; \
-	 else $(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test]'; fi
+	@if test -x $(BIN)/uv; then $(BIN)/uv pip install -q --python $(BIN)/python -e '.[test,git]'; \
+	 else $(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,git]'; fi
 	@touch $(STAMP)
 
 # Two phases: everything but the browser tests in parallel (nbval executes every notebook), then the
@@ -27,9 +29,15 @@ test: venv
 validate: venv
 	$(BIN)/turn-east validate
 
-# JupyterLab refuses to start as root unless told; CI and containers run as root.
+# JupyterLab serves the course root (lessons, my-work/ and the maps' bundled outlines are all in reach)
+# and opens the course map. The post-save hook keeps a lesson that was only run and saved clean for git.
+# JupyterLab refuses to start as root unless told; CI and containers run as root. LAB_OPTIONS adds
+# options (tests/test_lab_browser.py sets a port, a token and its own settings folders).
+LAB_OPTIONS ?=
 lab: venv
-	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_course_map.ipynb
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" \
+		--ContentsManager.post_save_hook=turn_east.make.gitfilter.refresh_after_save \
+		$(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_OPTIONS) notebooks/00_course_map.ipynb
 
 handouts: venv
 	$(BIN)/turn-east handouts
@@ -37,8 +45,15 @@ handouts: venv
 exercises: venv
 	$(BIN)/turn-east exercises
 
+# Exercises into my-work/, lessons into my-work/lessons/ (copies to annotate); never overwrites a file.
 workspace: venv
-	$(BIN)/turn-east workspace
+	$(BIN)/turn-east workspace --exercises exercises --dest my-work
+	$(BIN)/turn-east workspace --exercises notebooks --dest my-work/lessons
+
+# A course update: first tell git which notebooks hold nothing new but outputs (saved outside `make lab`).
+update: venv
+	$(BIN)/python -m turn_east.make.gitfilter refresh
+	git pull
 
 slides: venv
 	$(BIN)/turn-east slides

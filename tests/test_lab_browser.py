@@ -1,18 +1,24 @@
-"""A lesson in real JupyterLab, driven by headless Chromium (Playwright + Debian's /usr/bin/chromium).
+"""A lesson in real JupyterLab, started by `make lab`, driven by headless Chromium (Playwright + /usr/bin/chromium).
 
-Starts JupyterLab from the venv on a free port with a token, opens a finished lesson, runs all
-cells through the Run menu, and checks what a student meets: every chart drawn by the plotly
-JupyterLab extension, the ipywidgets quiz answering back ("Not quite" for a wrong option,
-"Correct" for the right one, both from turn_east.quiz.grade), no cell raising. It leaves a
-screenshot in build/test-artifacts/lab-lesson.png, and deletes the kernel sessions through the
-REST API and stops the server even when a check fails.
+JupyterLab is started exactly as a student starts it, `make lab`, with only a port, a token and the
+test's own settings folders added through LAB_OPTIONS; the browser `make lab` launches is a recorder
+(BROWSER), so the test opens the very page `make lab` opens: the course map, with the course root
+(lessons, my-work/, the package's map outlines) in the file browser. It then opens a lesson copied
+into my-work/ (as `make workspace` copies lessons), runs all cells through the Run menu, and checks
+what a student meets: every chart drawn by the plotly JupyterLab extension, the map drawn from the
+course's own outlines, the ipywidgets quiz answering back ("Not quite" for a wrong option, "Correct"
+for the right one, both from turn_east.quiz.grade), no cell raising. It saves the lesson (Ctrl+S) and
+checks that the saved file, outputs and all, is what git holds once the notebook filter
+(turn_east.make.gitfilter) has cleaned it. It leaves a screenshot in build/test-artifacts/lab-lesson.png,
+deletes the kernel sessions through the REST API, stops the server and removes its my-work/ copy
+even when a check fails.
 
 The lesson must work offline. The browser is cut off: every request that leaves 127.0.0.1 is
 aborted (and recorded, and the test fails if there was any). plotly.js would fetch the map
 outlines for geo charts from https://cdn.plot.ly/un/<name>.json; the course points plotly's
 topojsonURL at its own copy as the Jupyter server serves it (turn_east.notebook.topojson_url:
-/files/src/turn_east/static/topojson/), and the test checks that the map drew its countries,
-land and coastlines from there.
+/files/src/turn_east/static/topojson/, reachable because `make lab` serves the course root), and
+the test checks that the map drew its countries, land and coastlines from there.
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ import json
 import os
 import re
 import secrets
+import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -40,8 +48,9 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
         "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"]
 LESSON = "02_stage_1_adjusting_to_asia"
 NOTEBOOK = ROOT / "notebooks" / f"{LESSON}.ipynb"
+COURSE_MAP = "notebooks/00_course_map.ipynb"
 ARTIFACTS = ROOT / "build" / "test-artifacts"
-TOPOJSON_URL = "/files/src/turn_east/static/topojson/"  # the server's root dir is the repo (like `make lab`)
+TOPOJSON_URL = "/files/src/turn_east/static/topojson/"  # `make lab` serves the course root
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
 STARTUP_S = 60
 RUN_S = 90
@@ -103,33 +112,40 @@ class Lab:
 
 @pytest.fixture(params=["/", "/user/student-x1y2z3/"], ids=["make-lab", "binder-base-url"])
 def lab(request, tmp_path):
-    """JupyterLab as `make lab` starts it (root dir the repo, base URL /) and as Binder does (under a base URL)."""
+    """JupyterLab started by `make lab`, at base URL / and as Binder runs it (under a base URL)."""
     base_url = request.param
     settings = tmp_path / "lab-settings"
     for name, value in LAB_SETTINGS.items():
         (settings / name).parent.mkdir(parents=True, exist_ok=True)
         (settings / name).write_text(json.dumps(value), encoding="utf-8")
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "config"), JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))
-    env.pop("JUPYTERHUB_SERVICE_PREFIX", None)
+    opened = tmp_path / "browser-opened.txt"
+    browser = tmp_path / "browser"
+    browser.write_text(f'#!/bin/sh\nprintf "%s\\n" "$1" >> "{opened}"\n', encoding="utf-8")
+    browser.chmod(0o755)
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "config"), JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+               BROWSER=f"{browser} %s")  # Python's webbrowser, which jupyter_server uses, runs $BROWSER
+    for var in ("JUPYTERHUB_SERVICE_PREFIX", "MAKEFLAGS", "MAKELEVEL", "MFLAGS"):
+        env.pop(var, None)
     if base_url != "/":
         env["JUPYTERHUB_SERVICE_PREFIX"] = base_url  # what a JupyterHub (Binder) single-user server's kernels see
     port, token = _free_port(), secrets.token_hex(16)
     log = tmp_path / "jupyterlab.log"
-    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",
-           f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-           f"--ServerApp.base_url={base_url}",
-           f"--ServerApp.root_dir={ROOT}", f"--LabApp.user_settings_dir={settings}",
-           f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}", "--LabServerApp.extension_manager=readonly",
-           f"--FileCheckpoints.checkpoint_dir={tmp_path / 'checkpoints'}",  # absolute: no .ipynb_checkpoints/ in the repo
-           "--ServerApp.open_browser=False"]
+    options = ["--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+               f"--IdentityProvider.token={token}", f"--ServerApp.base_url={base_url}",
+               f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
+               "--LabServerApp.extension_manager=readonly",
+               f"--FileCheckpoints.checkpoint_dir={tmp_path / 'checkpoints'}"]  # absolute: no .ipynb_checkpoints/
+    assert all(" " not in o for o in options), "LAB_OPTIONS is split on spaces by the shell"
+    cmd = ["make", "--no-print-directory", "lab", f"LAB_OPTIONS={' '.join(options)}"]
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     server = Lab(proc, f"http://127.0.0.1:{port}{base_url.rstrip('/')}", token, log)
+    server.opened = opened
     try:
         deadline = time.monotonic() + STARTUP_S
         while True:
             if proc.poll() is not None:
-                pytest.fail(f"JupyterLab exited with code {proc.returncode}:\n{server.log_tail()}")
+                pytest.fail(f"make lab exited with code {proc.returncode}:\n{server.log_tail()}")
             try:
                 server.request("GET", "/api/status", timeout=2)
                 break
@@ -144,12 +160,35 @@ def lab(request, tmp_path):
                 server.delete_sessions()
         except Exception as exc:  # the server is stopped below either way
             print(f"could not delete the kernel sessions: {exc}", file=sys.stderr)
-        proc.terminate()
+        # make, its shell and JupyterLab share the process group started for them.
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=10)
+
+
+@pytest.fixture
+def my_work_lesson():
+    """The lesson copied into my-work/ (a folder of its own, removed afterwards; nothing of the student's touched)."""
+    made_my_work = not (ROOT / "my-work").exists()
+    folder = ROOT / "my-work" / f"test-lab-{secrets.token_hex(4)}"
+    folder.mkdir(parents=True)
+    copy = folder / NOTEBOOK.name
+    shutil.copyfile(NOTEBOOK, copy)
+    try:
+        yield copy
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        if made_my_work:
+            try:
+                folder.parent.rmdir()  # the test made my-work/; remove it if nothing else arrived
+            except OSError:
+                pass
 
 
 @pytest.fixture
@@ -164,17 +203,19 @@ def page():
             browser.close()
 
 
+def _leaves(url: str) -> bool:
+    """A request that would leave the machine (file:, data: and blob: URLs never do)."""
+    return urlsplit(url).hostname not in LOCAL_HOSTS and not url.startswith(("data:", "blob:", "file:"))
+
+
 def _go_offline(page, blocked: list[str]) -> None:
     """Abort (and record) every request that would leave 127.0.0.1: the browser has no internet."""
-
-    def leaves(url: str) -> bool:
-        return urlsplit(url).hostname not in LOCAL_HOSTS and not url.startswith(("data:", "blob:"))
 
     def handle(route):
         blocked.append(route.request.url)
         route.abort("internetdisconnected")
 
-    page.route(leaves, handle)  # requests to 127.0.0.1 are not intercepted at all
+    page.route(_leaves, handle)  # requests to 127.0.0.1 are not intercepted at all
 
 
 def _dismiss_notifications(page) -> None:
@@ -212,21 +253,56 @@ def _first_text_question(course):
     return None
 
 
-def test_lesson_runs_in_jupyterlab_with_charts_and_a_live_quiz(lab, page, course):
+def _committed_lesson() -> str:
+    shown = subprocess.run(["git", "show", f":notebooks/{NOTEBOOK.name}"], cwd=ROOT, capture_output=True)
+    return shown.stdout.decode("utf-8") if shown.returncode == 0 else NOTEBOOK.read_text(encoding="utf-8")
+
+
+def _open_what_make_lab_opens(lab, page) -> None:
+    """Follow the URL `make lab` handed to the browser: the course map, at the course root."""
+    deadline = time.monotonic() + STARTUP_S
+    while not (lab.opened.exists() and lab.opened.read_text().strip()):
+        if time.monotonic() > deadline:
+            pytest.fail(f"make lab opened no browser within {STARTUP_S} s:\n{lab.log_tail()}")
+        time.sleep(0.2)
+    url = lab.opened.read_text().split()[0]
+    assert url.startswith("file://"), url  # jupyter_server's redirect page, which carries the token
+    page.goto(url)
+    page.wait_for_url(re.compile(re.escape(f"{lab.url}/lab/tree/{COURSE_MAP}")), timeout=STARTUP_S * 1000)
+    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']",
+                           timeout=STARTUP_S * 1000)
+    current = page.locator(".lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel").all_inner_texts()
+    assert "00_course_map.ipynb" in current, current
+    # The server's root is the course: lessons, the student's my-work/ and the package (maps' outlines).
+    root = {item["name"] for item in lab.request("GET", "/api/contents/")["content"]}
+    assert {"notebooks", "my-work", "src", "data", "exercises"} <= root, root
+    # ... and the student reaches it in the file browser: it opens at notebooks/, one click below the root.
+    page.wait_for_function("() => /notebooks/.test(document.querySelector('.jp-BreadCrumbs')?.textContent || '')",
+                           timeout=30_000)
+    page.locator(".jp-BreadCrumbs-home").first.click()
+    page.wait_for_function(
+        """() => { const names = [...document.querySelectorAll('.jp-DirListing-itemText')].map(e => e.textContent);
+                   return ['my-work', 'notebooks', 'exercises'].every(n => names.includes(n)); }""",
+        timeout=30_000)
+
+
+def test_lesson_runs_in_jupyterlab_with_charts_and_a_live_quiz(lab, page, course, my_work_lesson):
     started = time.monotonic()
     before = NOTEBOOK.read_bytes()
+    map_before = (ROOT / COURSE_MAP).read_bytes()
+    lesson_path = my_work_lesson.relative_to(ROOT).as_posix()
     n_code, n_charts = _lesson_counts()
     q_number, q_total, wrong, right = _first_single_question(course)
 
     external, blocked, outlines, page_errors = [], [], [], []
-    page.on("request", lambda r: external.append(r.url)
-            if urlsplit(r.url).hostname not in LOCAL_HOSTS and not r.url.startswith(("data:", "blob:"))
-            else None)
+    page.on("request", lambda r: external.append(r.url) if _leaves(r.url) else None)
     page.on("response", lambda r: outlines.append((r.url, r.status)) if r.url.endswith("_50m.json") else None)
     page.on("pageerror", lambda e: page_errors.append(str(e)))
     _go_offline(page, blocked)
 
-    page.goto(f"{lab.url}/lab/tree/notebooks/{NOTEBOOK.name}?token={lab.token}")
+    _open_what_make_lab_opens(lab, page)
+    # The lesson copy in my-work/, in a workspace of its own (only its cells on the page).
+    page.goto(f"{lab.url}/lab/workspaces/lesson/tree/{lesson_path}?token={lab.token}")
     panel = page.locator(".jp-NotebookPanel").filter(has=page.locator(".jp-Notebook")).first
     # Run All only once the kernel is idle; before that the request can be lost.
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']",
@@ -300,7 +376,7 @@ def test_lesson_runs_in_jupyterlab_with_charts_and_a_live_quiz(lab, page, course
     drawn = page.locator(".jp-RenderedPlotly .plot-container").count()
     assert drawn >= n_charts >= 3, (drawn, n_charts)
     assert page.locator(".js-plotly-plot").count() >= n_charts
-    assert "northeast_asia_map" in NOTEBOOK.read_text(encoding="utf-8"), f"{LESSON} should show the map"
+    assert "northeast_asia_map" in NOTEBOOK.read_text(encoding="utf-8"), f"{LESSON} should show a map"
     # The map drew its base layers from the course's topojson, served by the Jupyter server itself
     # (without the file plotly.js would draw the graticule at most, and no country, land or coastline).
     page.wait_for_function(
@@ -350,8 +426,40 @@ def test_lesson_runs_in_jupyterlab_with_charts_and_a_live_quiz(lab, page, course
     assert page_errors == [], page_errors
     assert blocked == [] and external == [], f"requests that would leave 127.0.0.1: {blocked or external}"
 
-    # Shut the kernel down through the REST API, then make sure nothing is left running.
-    assert lab.delete_sessions() == [f"notebooks/{NOTEBOOK.name}"]
+    # Save (File > Save Notebook): the file gets the outputs, and git would store none of them.
+    def saved_with_outputs(timeout_s: float) -> bool:
+        deadline = time.monotonic() + timeout_s
+        while '"output_type": "display_data"' not in my_work_lesson.read_text(encoding="utf-8"):
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.3)
+        return True
+
+    for attempt in range(2):  # on a loaded machine the first click can land before the menu is ready
+        _dismiss_notifications(page)
+        panel.locator(".jp-Cell .jp-InputPrompt").first.click()
+        page.get_by_role("menuitem", name="File", exact=True).click()
+        page.locator("li.lm-Menu-item[data-command='docmanager:save']").click()
+        if saved_with_outputs(20):
+            break
+        print(f"File > Save Notebook attempt {attempt + 1} wrote nothing; trying again", file=sys.stderr)
+    else:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "lab-save-failed.png"))
+        pytest.fail(f"File > Save Notebook did not save the lesson's outputs, twice; dialogs "
+                    f"{page.locator('.jp-Dialog').all_inner_texts()}; JupyterLab's log:\n{lab.log_tail(25)}")
+    from turn_east.make.gitfilter import clean
+
+    saved = my_work_lesson.read_text(encoding="utf-8")
+    assert clean(saved, lesson_path) == _committed_lesson(), \
+        "a lesson run and saved in JupyterLab must clean to exactly the committed lesson"
+
+    # Shut the kernels down through the REST API, then make sure nothing is left running.
+    deleted = lab.delete_sessions()
+    assert lesson_path in deleted, deleted
+    # The other is the course map's kernel; JupyterLab may still list it under a temporary name in its folder.
+    assert len(deleted) == 2 and all(p.startswith("notebooks/") for p in deleted if p != lesson_path), deleted
     assert lab.request("GET", "/api/kernels") == []
-    assert NOTEBOOK.read_bytes() == before, "the lesson file changed on disk (was it saved with outputs?)"
+    assert NOTEBOOK.read_bytes() == before, "the course's lesson file changed on disk"
+    assert (ROOT / COURSE_MAP).read_bytes() == map_before, "the course map changed on disk"
     print(f"JupyterLab lesson test took {time.monotonic() - started:.1f} s")

@@ -14,4 +14,5 @@ notebook; the modules here run outside it and make or maintain the course (the `
     exercises.py  exercises generated from solutions
     workspace.py  a student's own copy of the exercises
     refresh.py    reference outputs of the NBVAL_CHECK_OUTPUT cells
+    gitfilter.py  the git filter that keeps notebook outputs out of commits, and make lab's save hook
 """
