@@ -5,6 +5,7 @@
     turn-east exercises [...]         generate exercises/ from solutions/
     turn-east workspace [...]         copy the exercises into my-work/
     turn-east figures [...]           every chart as PNG/SVG/PDF for slides and print
+    turn-east hub-links --hub URL     nbgitpuller links to every lesson and exercise on a JupyterHub
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import importlib
 import sys
 
 # Subcommands that live in their own modules: each exposes register(subparsers) and run(args).
-PLUGINS = ("handouts", "practice")
+PLUGINS = ("handouts", "practice", "hub")
 
 
 def _validate(args) -> int:
