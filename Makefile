@@ -17,12 +17,19 @@ $(STAMP): pyproject.toml
 	 else $(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test]'; fi
 	@touch $(STAMP)
 
-# Two phases: everything but the browser tests in parallel (nbval executes every notebook), then the
-# headless-Chromium tests one at a time, since a JupyterLab run-through is fragile on a loaded machine.
-test: venv
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile --nbval-lax -p no:cacheprovider -m "not browser" \
+# The hub tests need JupyterHub and nbgitpuller, the [hub] extra; `make handouts` does not install them.
+HUB_STAMP := $(VENV)/.installed-hub
+$(HUB_STAMP): $(STAMP)
+	@if test -x $(BIN)/uv; then $(BIN)/uv pip install -q --python $(BIN)/python -e '.[test,hub]'; \
+	 else $(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,hub]'; fi
+	@touch $(HUB_STAMP)
+
+# Two phases: everything but the browser and hub tests in parallel (nbval executes every notebook), then
+# the headless-Chromium tests and the JupyterHub class one at a time, as they are fragile on a loaded machine.
+test: venv $(HUB_STAMP)
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile --nbval-lax -p no:cacheprovider -m "not browser and not hub" \
 		tests notebooks exercises solutions
-	$(BIN)/python -m pytest -p no:cacheprovider -m browser tests
+	$(BIN)/python -m pytest -p no:cacheprovider -m "browser or hub" tests
 
 validate: venv
 	$(BIN)/turn-east validate
@@ -43,7 +50,7 @@ workspace: venv
 slides: venv
 	$(BIN)/python -m turn_east.slides
 
-bench: venv
+bench: venv $(HUB_STAMP)
 	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
