@@ -253,7 +253,13 @@ class Processes:
             except subprocess.TimeoutExpired:
                 self.hub.kill()
                 self.hub.wait(timeout=5)
-        alive = [p for p in procs if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+        alive = []
+        for p in procs:
+            try:
+                if p.is_running() and p.status() != psutil.STATUS_ZOMBIE:
+                    alive.append(p)
+            except psutil.Error:
+                continue
         for p in alive:
             try:
                 p.terminate()
@@ -711,6 +717,14 @@ def main(argv=None) -> int:
         print("bench_hub: interrupted; stopping every process it started", file=sys.stderr)
         status = 130
     finally:
+        pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+        for task in pending:
+            task.cancel()
+        if pending:
+            try:
+                loop.run_until_complete(asyncio.wait(pending, timeout=10))
+            except BaseException:
+                pass
         if procs is not None:
             procs.kill_all()
         signal.signal(signal.SIGTERM, old_term)
