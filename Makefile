@@ -19,12 +19,19 @@ $(STAMP): pyproject.toml
 	 else $(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,git]'; fi
 	@touch $(STAMP)
 
-# Two phases: everything but the browser tests in parallel (nbval executes every notebook), then the
-# headless-Chromium tests one at a time, since a JupyterLab run-through is fragile on a loaded machine.
-test: venv
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile --nbval-lax -p no:cacheprovider -m "not browser" \
+# The hub tests need JupyterHub and nbgitpuller, the [hub] extra; `make handouts` does not install them.
+HUB_STAMP := $(VENV)/.installed-hub
+$(HUB_STAMP): $(STAMP)
+	@if test -x $(BIN)/uv; then $(BIN)/uv pip install -q --python $(BIN)/python -e '.[test,git,hub]'; \
+	 else $(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,git,hub]'; fi
+	@touch $(HUB_STAMP)
+
+# Two phases: everything but the browser and hub tests in parallel (nbval executes every notebook), then
+# the headless-Chromium tests and the JupyterHub class one at a time, as they are fragile on a loaded machine.
+test: venv $(HUB_STAMP)
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile --nbval-lax -p no:cacheprovider -m "not browser and not hub" \
 		tests notebooks exercises solutions
-	$(BIN)/python -m pytest -p no:cacheprovider -m browser tests
+	$(BIN)/python -m pytest -p no:cacheprovider -m "browser or hub" tests
 
 validate: venv
 	$(BIN)/turn-east validate
@@ -58,7 +65,7 @@ update: venv
 slides: venv
 	$(BIN)/turn-east slides
 
-bench: venv
+bench: venv $(HUB_STAMP)
 	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:

@@ -7,6 +7,7 @@
     turn-east workspace [...]         copy the exercises into my-work/
     turn-east slides [--check]        set the lessons' slide types (jupyterlab-rise)
     turn-east refresh-checked-outputs store the reference outputs of NBVAL_CHECK_OUTPUT cells
+    turn-east hub-links --hub URL     nbgitpuller links to every lesson and exercise on a JupyterHub
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import argparse
 import sys
 
 from turn_east import data
-from turn_east.make import exercises, export, refresh, slides, workspace
+from turn_east.make import exercises, export, hub, refresh, slides, workspace
 from turn_east.make.handouts import cli as handouts
 
 
@@ -44,6 +45,8 @@ COMMANDS = (
     ("slides", "set every lesson cell's slide type for jupyterlab-rise", slides.add_arguments, slides.run),
     ("refresh-checked-outputs", "store the reference outputs of # NBVAL_CHECK_OUTPUT cells",
      refresh.add_arguments, refresh.run),
+    ("hub-links", "print an nbgitpuller link for every lesson and exercise, for a JupyterHub",
+     hub.add_arguments, hub.run),
 )
 
 
