@@ -22,7 +22,7 @@ from turn_east.make.execute import Kernels, execute_notebook
 from turn_east.make.files import FILE_MODE, atomic_path, folder_lock, write_atomic
 from turn_east.make.handouts.assets import install_plotly_js
 from turn_east.make.handouts.index import write_index
-from turn_east.make.handouts.plan import COURSE_TITLE, Job, Plan
+from turn_east.make.handouts.plan import COURSE_TITLE, PAPER_SIZES, Job, Plan
 from turn_east.make.handouts.postprocess import exporter, external_references, make_offline
 from turn_east.paths import html_has_map
 
@@ -82,13 +82,27 @@ def print_pdf(chromium: str, html_path: Path, pdf_path: Path, budget_ms: int = P
                                f"{proc.stderr.strip()[-400:]}")
 
 
+def css_string(text: str) -> str:
+    """``text`` for a CSS string in double quotes inside a <style> element (the page's running header)."""
+    out = []
+    for ch in text:
+        if ch in '\\"<>&' or ord(ch) < 32:
+            out.append(f"\\{ord(ch):x} ")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def _export(job: Job, nb) -> str:
     has_map = any(html_has_map(o.get("data", {}).get("text/html", ""))
                   for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
     resources = {"metadata": {"name": job.title}, "plotly_js_url": job.plotly_url,
                  "geo_js_url": job.geo_url if has_map else "", "te_lesson_ids": list(job.lesson_ids),
                  "te_course": COURSE_TITLE, "te_index_url": job.index_url, "te_footer": job.footer,
-                 "te_audience_label": "Seminar leader's copy" if job.audience == "leader" else "Student handout"}
+                 "te_audience_label": "Seminar leader's copy" if job.audience == "leader" else "Student handout",
+                 "te_notebook": f"notebooks/{Path(job.notebook).name}", "te_paper": PAPER_SIZES[job.paper],
+                 "te_running_css": css_string(f"{job.title} \u00b7 "
+                                              f"{'Leader copy' if job.audience == 'leader' else 'Student handout'}")}
     body, _ = exporter(job.audience).from_notebook_node(nb, resources=resources)
     body = make_offline(body)
     leftovers = external_references(body)
