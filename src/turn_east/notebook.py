@@ -42,6 +42,7 @@ from turn_east.data import Course, load_course
 from turn_east.errors import LessonParameterError
 from turn_east.paths import TOPOJSON_DIR, is_map
 from turn_east.quiz import Quiz, lesson_quiz
+from turn_east.session import banner_timing
 
 AUDIENCES = ("student", "leader")
 RENDERS = ("live", "static")
@@ -316,17 +317,5 @@ def _description_of(fig) -> str:
 
 
 def _timing(lesson: dict | None) -> str:
-    if not lesson:
-        return ""
-    parts = []
-    for key, label in (("reading_min", "reading"), ("exercise_min", "exercise"), ("discussion_min", "discussion")):
-        value = lesson.get(key)
-        try:
-            minutes = int(value)
-        except (TypeError, ValueError):
-            continue
-        parts.append(f"{label} {minutes} min")
-    if not parts:
-        return ""
-    total = sum(int(p.split()[1]) for p in parts)
-    return f"Timings: {', '.join(parts)} (total {total} min)."
+    """The banner's time line: the lesson's minutes as blocks of the 90-minute session (turn_east.session)."""
+    return banner_timing(lesson)

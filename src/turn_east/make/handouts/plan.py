@@ -69,12 +69,17 @@ def _notebook_title(path: Path) -> str:
     return path.stem
 
 
+#: Notebooks that are not lessons but print as leaders' handouts (``--lessons 90``), after the lessons.
+LEADER_NOTEBOOKS = ("90_leader_guide",)
+
+
 @dataclass
 class Lesson:
     id: str
     notebook: Path
     title: str
     row: dict = field(default_factory=dict)
+    leader_only: bool = False
 
 
 def discover_lessons(course: Course, notebooks_dir: Path | None = None) -> list[Lesson]:
@@ -96,6 +101,11 @@ def discover_lessons(course: Course, notebooks_dir: Path | None = None) -> list[
         row = rows.get(lid, {})
         title = row.get("title") or (_notebook_title(path) if path.exists() else lid)
         out.append(Lesson(lid, path.resolve(), title, row))
+    if folder == default:
+        for lid in LEADER_NOTEBOOKS:
+            path = folder / f"{lid}.ipynb"
+            if path.exists():
+                out.append(Lesson(lid, path.resolve(), _notebook_title(path), {"kind": "guide"}, leader_only=True))
     return out
 
 
@@ -284,8 +294,10 @@ def build_jobs(lessons, audiences, out: Path, params: dict, *, cohort=None, pdf=
 
     for lesson in lessons:
         for audience in audiences:
+            if lesson.leader_only and audience != "leader":
+                continue
             jobs.append(make(lesson, audience, audience, handouts / audience, out / "executed" / audience, {}))
-        for st in cohort or []:
+        for st in cohort or [] if not lesson.leader_only else []:
             label = f"cohort/{st['slug']}"
             jobs.append(make(lesson, "student", label, handouts / "cohort" / st["slug"],
                              out / "executed" / "cohort" / st["slug"],

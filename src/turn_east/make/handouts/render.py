@@ -82,6 +82,27 @@ def print_pdf(chromium: str, html_path: Path, pdf_path: Path, budget_ms: int = P
                                f"{proc.stderr.strip()[-400:]}")
 
 
+def add_session_plan(job: Job, nb) -> bool:
+    """Open a leader handout with its lesson's 90-minute plan (:mod:`turn_east.make.guide`), on a page of its
+    own before the lesson (the print stylesheet breaks the page after it); False for a notebook that is not
+    a lesson in lessons.csv (the guide itself, a test fixture)."""
+    import nbformat
+
+    from turn_east.data import load_course
+    from turn_east.make import guide
+
+    params = dict(job.parameters)
+    course = load_course(params.get("data_dir") or None)
+    if course.lesson(job.lesson) is None:
+        return False
+    plan = guide.seminar_plan(course, job.lesson, notebooks_dir=Path(job.notebook).parent)
+    cell = nbformat.v4.new_markdown_cell(
+        plan.to_markdown(course=course, level=1),
+        metadata={"tags": ["te-session-plan"]})
+    nb.cells.insert(0, cell)
+    return True
+
+
 def css_string(text: str) -> str:
     """``text`` for a CSS string in double quotes inside a <style> element (the page's running header)."""
     out = []
@@ -147,6 +168,8 @@ def render_job(job: Job, kernels=None) -> Result:
         t_exec = time.perf_counter()
         res.timings = {"kernel": start.seconds, "execute": t_exec - t0 - start.seconds}
         nb = nb if isinstance(nb, nbformat.NotebookNode) else nbformat.from_dict(nb)
+        if job.audience == "leader":
+            add_session_plan(job, nb)
         body = _export(job, nb)
         res.warnings = [f"{t} {u}" for t, u in external_references(body, tags=("img", "iframe", "source", "embed"))]
         write_atomic(html_path, body)
