@@ -324,6 +324,29 @@ def test_leader_toggle_reveals_answers(course):
     assert all(it.key.value == "" for it in quiz.items)
 
 
+def test_leader_reveals_one_answer_after_the_vote(course):
+    """In class (leader, show_answers=False) every answer starts hidden; one question's Show answer opens only
+    its own key; a student's quiz has no reveal button at all."""
+    quiz = qz.lesson_quiz(course, "L1", audience="leader")
+    quiz.widget()
+    assert all(it.reveal is not None and it.reveal.value is False and it.key.value == "" for it in quiz.items)
+    chron, match = _item(quiz, "q-chron"), _item(quiz, "q-match")
+    chron.reveal.value = True
+    assert "Putin visits Pyongyang" in _text(chron.key.value)
+    assert all(it.key.value == "" for it in quiz.items if it is not chron)
+    match.reveal.value = True
+    quiz.leader_toggle.value = True  # "Show all answers" opens every key, and off closes them all
+    assert all(it.key.value and it.reveal.value for it in quiz.items)
+    quiz.leader_toggle.value = False
+    assert all(it.key.value == "" and it.reveal.value is False for it in quiz.items)
+    preparing = qz.lesson_quiz(course, "L1", audience="leader", show_answers=True)
+    preparing.widget()
+    assert preparing.leader_toggle.value is True and all(it.key.value for it in preparing.items)
+    student = qz.lesson_quiz(course, "L1")
+    student.widget()
+    assert all(it.reveal is None for it in student.items)
+
+
 def test_show_answers_from_the_start(course):
     quiz = qz.lesson_quiz(course, "L1", show_answers=True)
     quiz.widget()

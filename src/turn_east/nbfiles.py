@@ -75,3 +75,17 @@ def is_quiz_cell(cell) -> bool:
 def is_setup_cell(cell) -> bool:
     text = source(cell)
     return cell.get("cell_type") == "code" and bool(_SETUP_CALL.search(text)) and "turn_east.notebook" in text
+
+
+def collapse_leader_note(cell) -> bool:
+    """Collapse a cell tagged ``leader`` in JupyterLab (``metadata.jupyter.source_hidden``: JupyterLab shows a
+    bar with the note's first line, "**Leader note** ...", until it is clicked), so a leader note never
+    reaches the projector or a student by accident. Returns True when the cell changed."""
+    if "leader" not in tags(cell):
+        return False
+    meta = cell.setdefault("metadata", {})
+    jupyter = meta.get("jupyter") if isinstance(meta.get("jupyter"), dict) else {}
+    if jupyter.get("source_hidden") is True:
+        return False
+    meta["jupyter"] = {**jupyter, "source_hidden": True}
+    return True

@@ -1,6 +1,15 @@
 """A lesson's quiz: :func:`lesson_quiz` picks the lesson's questions from the bank, and :class:`Quiz`
 shows them as widgets when live and as static HTML in a handout.
 
+What ``audience`` and ``show_answers`` do (the lesson's parameters):
+
+* live, ``audience="student"``: questions, Check, feedback; no answer can be revealed.
+* live, ``audience="leader"``, ``show_answers=False`` (presenting in class): answers hidden; each question has
+  a **Show answer** button for after the room has voted, and **Show all answers** opens every key at once.
+* live, ``audience="leader"``, ``show_answers=True`` (preparing): the same, with every key open at the start.
+* live, ``audience="student"``, ``show_answers=True``: every key shown, with no buttons (a self-study key).
+* static (handouts): the printed key for leaders or with ``show_answers``, else the offline self-check.
+
 One place decides the printed form (:attr:`Quiz.printed_mode`): the answer key for a leader (or with
 ``show_answers``), else the questions with the offline self-check.
 """
@@ -49,7 +58,10 @@ class Quiz:
 
     def _show_keys(self, on: bool) -> None:
         for item in self.items:
-            item.show_key(bool(on))
+            if item.reveal is not None:
+                item.reveal.value = bool(on)  # its observer shows or hides the key
+            else:
+                item.show_key(bool(on))
 
     def _update_score(self) -> None:
         if self.score is None:

@@ -64,7 +64,15 @@ class QuizItem:
         self.key = w.HTML(value="")
         self.check.on_click(self._on_check)
         head = w.HTML(value=render.head_html(number, len(quiz.questions), q))
-        self.box = w.VBox([head, self.input, self.check, self.feedback, self.explanation, self.key],
+        # A leader reveals one question's answer after the room has voted (off until pressed).
+        self.reveal = None
+        controls = [self.check]
+        if quiz.audience == "leader":
+            self.reveal = w.ToggleButton(value=False, description="Show answer", icon="eye",
+                                         tooltip=f"Leader: reveal the answer to question {number} after the vote")
+            self.reveal.observe(lambda ch: self.show_key(ch["new"]), names="value")
+            controls.append(self.reveal)
+        self.box = w.VBox([head, self.input, w.HBox(controls), self.feedback, self.explanation, self.key],
                           layout=w.Layout(border=f"1px solid {render.BORDER}", padding="0.5em",
                                           margin="0 0 0.8em 0"))
 
@@ -120,8 +128,9 @@ def quiz_box(quiz):
     children = [w.HTML(value=render.title_html(quiz.title))]
     quiz.leader_toggle = None
     if quiz.audience == "leader":
-        quiz.leader_toggle = w.ToggleButton(value=quiz.show_answers, description="Show answers", icon="eye",
-                                            tooltip="Leader: reveal every answer for discussion")
+        # Off in class (show_answers=False): the room votes first. show_answers=True (preparing) opens it.
+        quiz.leader_toggle = w.ToggleButton(value=quiz.show_answers, description="Show all answers", icon="eye",
+                                            tooltip="Leader: reveal every answer at once (preparing, or a recap)")
         quiz.leader_toggle.observe(lambda ch: quiz._show_keys(ch["new"]), names="value")
         children.append(quiz.leader_toggle)
     if not quiz.questions:
