@@ -97,6 +97,7 @@ class Course:
 
     stages: pd.DataFrame
     motives: pd.DataFrame
+    article_sections: pd.DataFrame
     actors: pd.DataFrame
     people: pd.DataFrame
     places: pd.DataFrame
@@ -138,6 +139,13 @@ class Course:
         """{motive id: title}, in course order."""
         mo = self.motives.sort_values(["order", "id"])
         return {str(i): str(t) for i, t in zip(mo["id"], mo["title"])}
+
+    @cached_property
+    def section_citations(self) -> dict[str, str]:
+        """{article section id: its citation ("\u00a7 Stage Two")}, in the article's order: the one list of
+        names that lessons, quiz, charts and data cite the article's sections by."""
+        secs = self.article_sections.sort_values(["order", "id"])
+        return {str(i): str(c) for i, c in zip(secs["id"], secs["citation"])}
 
     # ---------------------------------------------------------------- actors
     @cached_property
@@ -261,6 +269,7 @@ def build_course(rows: dict[str, list[dict]], folder: Path | None, version: str)
     rel["score"] = rel["score"].astype(int)
     frames["stages"] = frames["stages"].sort_values("order").reset_index(drop=True)
     frames["motives"] = frames["motives"].sort_values("order").reset_index(drop=True)
+    frames["article_sections"] = frames["article_sections"].sort_values("order").reset_index(drop=True)
     frames["lessons"] = frames["lessons"].sort_values("order").reset_index(drop=True)
     frames["people"]["to_year"] = frames["people"]["to_year"].astype("Int64")
     return Course(**frames, data_dir=folder, version=version, periods=periods)
