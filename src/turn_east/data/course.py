@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from turn_east import paths
 from turn_east.data.bank import Question, check_questions, rows_of_frame
 from turn_east.data.read import LIST_FIELDS, TABLES, split_ids
 from turn_east.errors import DataError
+from turn_east.nbfiles import Heading, headings
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -110,6 +112,9 @@ class Course:
     data_dir: Path | None
     version: str
     periods: list[str] = field(default_factory=list)
+    #: Where the lesson notebooks are (their headings are what the quiz's reread pointers name); None:
+    #: :func:`turn_east.paths.notebooks_dir` decides.
+    notebooks_dir: Path | None = None
 
     def __post_init__(self):
         if not self.periods:
@@ -232,6 +237,22 @@ class Course:
         """A lesson's row of lessons.csv as a dict, or None when ``lesson_id`` is not a lesson."""
         rows = self.lessons[self.lessons["id"] == lesson_id]
         return None if rows.empty else rows.iloc[0].to_dict()
+
+    @cached_property
+    def lesson_headings(self) -> dict[str, list[Heading]] | None:
+        """{lesson id: its notebook's headings} for every lesson whose notebook is found; None when there
+        is no notebooks folder at all (the package installed without its lessons)."""
+        folder = paths.notebooks_dir(self.notebooks_dir)
+        if folder is None:
+            return None
+        out = {}
+        for lesson_id in self.lesson_titles:
+            path = folder / f"{lesson_id}.ipynb"
+            try:
+                out[lesson_id] = headings(path)
+            except (OSError, ValueError):
+                continue  # no such notebook (a test course), or not one: the lesson tests say so
+        return out
 
     @cached_property
     def bank(self) -> list[Question]:

@@ -101,7 +101,7 @@ class QuizItem:
         if verdict.correct is not None:
             self.attempts += 1
             self.correct = verdict.correct
-        self.feedback.value = render.verdict_html(verdict, self.question, self.attempts)
+        self.feedback.value = render.verdict_html(verdict, self.question, self.attempts, self.quiz.course)
         show = verdict.correct or self.attempts >= 2
         self.explanation.value = render.explanation_html(self.question, self.quiz.course) if show else ""
         self.quiz._update_score()
