@@ -13,6 +13,7 @@ lesson prints.
     widgets.py    the ipywidgets UI (QuizItem)
     render.py     static HTML and the widgets' HTML, from templates/ (Jinja)
     lesson.py     a lesson's quiz (Quiz, lesson_quiz)
+    progress.py   a student's answers saved per lesson in their own work folder (LessonProgress)
 
 Answers stay in the kernel: the widget's initial state holds no answer, and the
 student HTML holds nothing that reveals one.

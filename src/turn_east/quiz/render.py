@@ -169,5 +169,9 @@ def key_html(q: Question, course) -> str:
     return str(_widgets().key(answer_text(q, course), q.explanation, reread(course, q), cite(course, q.source_id)))
 
 
+def note_html(text: str) -> str:
+    return f'<div role="status" style="color:{MUTED_COLOR}">{esc(text)}</div>'
+
+
 def score_html(right: int, total: int, checked: int) -> str:
     return str(_widgets().score(right, total, checked))
