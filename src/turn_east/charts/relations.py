@@ -125,7 +125,7 @@ def _edge_style(score: int) -> dict:
 
 def relations_network(course: Course) -> go.Figure:
     """Relation actors as nodes (fixed, roughly geographic positions); edges coloured and sized
-    by the coded score (-3..+3); a slider (and frames) steps through the five periods."""
+    by the coded score (-3..+3); a slider (and frames) steps through the periods of stages.csv."""
     ids = course.relation_actor_ids
     rel = _require_relations(course, [], "relations_network")
     pos = _network_positions(course, ids)

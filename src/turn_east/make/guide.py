@@ -181,7 +181,7 @@ def live_questions(questions, n: int = LIVE_QUESTIONS) -> list:
     return sorted(picked, key=lambda q: order[q.id])
 
 
-def _rows(plan: SeminarPlan, kind: str) -> list[tuple[int, int, str, str]]:
+def _rows(plan: SeminarPlan, kind: str, n_periods: int | None = None) -> list[tuple[int, int, str, str]]:
     rows: list[tuple[int, int, str, str]] = []
     start = 0
 
@@ -190,7 +190,9 @@ def _rows(plan: SeminarPlan, kind: str) -> list[tuple[int, int, str, str]]:
         rows.append((start, minutes, segment, what))
         start += minutes
 
-    recap = ("Set out the course's question and the five periods; ask what students expect the data to show."
+    periods = "periods" if n_periods is None else f"{_count_word(n_periods)} periods"
+    recap = (f"Set out the course's question and the {periods}; ask what students "
+             "expect the data to show."
              if kind == "map" else
              "Recap the previous lesson's key points; ask two students for one dated event each from the reading.")
     add(BLOCKS[0][1], "Recap", recap)
@@ -238,6 +240,11 @@ def _rows(plan: SeminarPlan, kind: str) -> list[tuple[int, int, str, str]]:
     return rows
 
 
+def _count_word(n: int) -> str:
+    words = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+    return words[n] if 0 <= n < len(words) else str(n)
+
+
 def _sentence(text: str) -> str:
     text = _one_line(text)
     return text if not text or text.endswith((".", "?", "!")) else text + "."
@@ -261,7 +268,7 @@ def seminar_plan(course: Course, lesson_id: str, notebooks_dir=None) -> SeminarP
                        charts=lesson_charts(nb), questions=live_questions(bank),
                        all_question_ids=[q.id for q in bank], prompts=discussion_prompts(nb),
                        notebook_found=path.exists())
-    plan.rows = _rows(plan, str(lesson["kind"]))
+    plan.rows = _rows(plan, str(lesson["kind"]), len(course.periods))
     if plan.total_minutes != SESSION_MIN:  # a bug in _rows, never the data's fault
         raise RuntimeError(f"{lesson_id}: the plan lasts {plan.total_minutes} minutes, not {SESSION_MIN}")
     return plan
