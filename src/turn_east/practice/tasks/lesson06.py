@@ -9,7 +9,7 @@ from turn_east.practice.compare import check_figure, check_frame, check_ids, che
 from turn_east.practice.registry import task
 from turn_east.practice.tasks.common import (
     MAIN_PAIR_HINT, ORDER, ORDER_HINT, SUM_HINT, events_of, ids_of, in_stages, one_order_mask, pair_mask,
-    rel_score, tagged,
+    tagged,
 )
 
 
@@ -74,15 +74,20 @@ def _l06_t2(course, answer):
     ], rows="the two periods", cols="the two columns")
 
 
+def _scores(course, period) -> dict[tuple[str, str], int]:
+    r = course.relations[course.relations["period"].astype(str) == period]
+    return {(a, b): int(v) for a, b, v in zip(r["actor_a"], r["actor_b"], r["score"])}
+
+
 def _moved(course, *, sign=1, absolute=False):
+    before, after = _scores(course, "stage-4"), _scores(course, "epilogue")
     out = {}
-    for _, r in course.relations[course.relations["period"].astype(str) == "epilogue"].iterrows():
-        before = rel_score(course, "stage-4", r["actor_a"], r["actor_b"])
-        if before is None:
+    for (a, b), score in after.items():
+        if (a, b) not in before:
             continue
-        change = sign * (int(r["score"]) - before)
+        change = sign * (score - before[(a, b)])
         if change:
-            out[f"{r['actor_a']}-{r['actor_b']}"] = abs(change) if absolute else change
+            out[f"{a}-{b}"] = abs(change) if absolute else change
     return pd.Series(out, dtype=float)
 
 
