@@ -114,8 +114,9 @@ def test_leader_notes_only_in_the_leader_handout(batch):
     assert "LEADER-ONLY-MARKER" in batch["leader"]
     assert "Leader view" in batch["leader"] and "Leader view" not in batch["student"]
     # the leader copy carries the lesson's timings from lessons.csv
-    assert re.search(r"Timings: reading \d+ min, exercise \d+ min, discussion \d+ min", batch["leader"])
-    assert "Timings:" not in batch["student"]
+    assert re.search(r"The 90-minute session: opening \d+ min, reading and charts \d+ min, "
+                     r"exercises and quiz \d+ min, discussion \d+ min", batch["leader"])
+    assert "90-minute session" not in batch["student"]
     for page in (batch["student"], batch["leader"]):
         assert "STUDENT-VISIBLE-MARKER" in page
 
@@ -237,9 +238,12 @@ def test_lessons_select_by_id_or_prefix(course):
 
 
 def test_course_lessons_come_from_lessons_csv(course):
-    ids = [ls.id for ls in handouts.discover_lessons(course)]
+    found = handouts.discover_lessons(course)
+    ids = [ls.id for ls in found if not ls.leader_only]
     assert ids[0] == "00_course_map" and ids[-1] == "20_synthesis_weighing_the_argument"
-    assert ids == list(course.lessons["id"]) and "90_leader_guide" not in ids
+    assert ids == list(course.lessons["id"])
+    # the leader guide comes last, for leaders only
+    assert [(ls.id, ls.leader_only) for ls in found[len(ids):]] == [("90_leader_guide", True)]
 
 
 def test_pdf_without_chromium_is_a_clear_error(tmp_path, monkeypatch):
