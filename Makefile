@@ -28,10 +28,14 @@ $(HUB_STAMP): $(STAMP)
 
 # Two phases: everything but the browser and hub tests in parallel (nbval executes every notebook), then
 # the headless-Chromium tests and the JupyterHub class one at a time, as they are fragile on a loaded machine.
-test: venv $(HUB_STAMP)
+# The same Makefile serves a student release (`turn-east release`), which has no solutions/, no hub tests
+# (so no [hub] extra) and no browser tests: folders that are not there are left out, and the second phase
+# finding no test (pytest's exit status 5) is not a failure.
+TEST_PATHS := $(wildcard tests notebooks exercises solutions)
+test: venv $(if $(wildcard tests/test_hub_*.py),$(HUB_STAMP))
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile --nbval-lax -p no:cacheprovider -m "not browser and not hub" \
-		tests notebooks exercises solutions
-	$(BIN)/python -m pytest -p no:cacheprovider -m "browser or hub" tests
+		$(TEST_PATHS)
+	$(BIN)/python -m pytest -p no:cacheprovider -m "browser or hub" tests || test $$? -eq 5
 
 validate: venv
 	$(BIN)/turn-east validate
@@ -66,7 +70,7 @@ slides: venv
 	$(BIN)/turn-east slides
 
 bench: venv $(HUB_STAMP)
-	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@for b in $(wildcard benchmarks/*.py); do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
 	rm -rf build .pytest_cache

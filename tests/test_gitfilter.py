@@ -279,6 +279,20 @@ def test_install_outside_a_git_checkout_does_nothing(tmp_path):
     assert gitfilter.refresh(cwd=tmp_path) == []
 
 
+def test_install_in_a_course_folder_inside_another_checkout_does_nothing(tmp_path):
+    """A student release written into a checkout's build/ runs `make venv` there: the checkout's git config must
+    not be pointed at the release's .venv (the filter would break when the release is deleted)."""
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    inner = tmp_path / "build" / "students"
+    inner.mkdir(parents=True)
+    out = io.StringIO()
+    assert gitfilter.install(cwd=inner, out=out) == 0
+    assert "not its top; no notebook filter set up" in out.getvalue()
+    assert git(tmp_path, "config", "--local", "--get-regexp", "filter", check=False).stdout == ""
+    quiet = io.StringIO()
+    assert gitfilter.install(cwd=inner, quiet=True, out=quiet) == 0 and quiet.getvalue() == ""
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root to hand the checkout to another user")
 def test_install_in_a_checkout_git_refuses_warns_and_lets_the_set_up_go_on(tmp_path, capsys):
     """`sudo make` in someone else's clone: git calls it dubious ownership; the set-up must not fail."""

@@ -8,6 +8,7 @@
     turn-east lesson-metadata [--check]  set the lessons' slide types, collapse leader notes (also: slides)
     turn-east refresh-checked-outputs store the reference outputs of NBVAL_CHECK_OUTPUT cells
     turn-east hub-links --hub URL     nbgitpuller links to every lesson and exercise on a JupyterHub
+    turn-east release OUT [--zip]     the course for students: no solutions, no leader notes, answers sealed
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import argparse
 import sys
 
 from turn_east import data
-from turn_east.make import exercises, export, hub, refresh, slides, workspace
+from turn_east.make import exercises, export, hub, refresh, release, slides, workspace
 from turn_east.make.handouts import cli as handouts
 
 
@@ -52,6 +53,8 @@ COMMANDS = (
      refresh.add_arguments, refresh.run),
     ("hub-links", "print an nbgitpuller link for every lesson and exercise, for a JupyterHub",
      hub.add_arguments, hub.run),
+    ("release", "write the course for students: no solutions or leader notes, quiz answers sealed",
+     release.add_arguments, release.run),
 )
 
 

@@ -208,9 +208,11 @@ class LessonContext:
         if self.audience == "leader":
             timing = _timing(self.lesson)
             extra = f" {timing}" if timing else ""
-            parts_html.append(f'<div class="te-banner" role="note"><strong>Leader view</strong>: leader notes '
-                              f'and answer keys are shown.{html.escape(extra)}</div>')
-            parts_md.append(f"> **Leader view**: leader notes and answer keys are shown.{extra}")
+            shown = ("this student release has no leader notes, and its quiz answers are sealed"
+                     if self.course is not None and self.course.sealed else "leader notes and answer keys are shown")
+            parts_html.append(f'<div class="te-banner" role="note"><strong>Leader view</strong>: '
+                              f'{shown}.{html.escape(extra)}</div>')
+            parts_md.append(f"> **Leader view**: {shown}.{extra}")
         if self.student_name:
             name = self.student_name.strip()
             parts_html.append(f'<p class="te-cover">Prepared for: <strong>{html.escape(name)}</strong></p>')

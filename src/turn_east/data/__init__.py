@@ -16,7 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from turn_east import paths
-from turn_east.data.bank import Question
+from turn_east.data.bank import SEAL_SCHEME, SEALED_SKIPPED, Question
 from turn_east.data.course import Course, Event, Relation, build_course, format_date
 from turn_east.data.read import TABLES, read_tables
 from turn_east.data.rules import check_course_rules
@@ -34,14 +34,29 @@ def _load(data_dir) -> tuple[Course | None, list[Problem]]:
     package, rows, problems = read_tables(folder)
     if package is not None:
         problems += check_course_rules(rows)
+    sealed = _seal_scheme(package, problems)
     if problems:
         return None, problems
-    course = build_course(rows, folder, str(package.get("version", "")))
+    course = build_course(rows, folder, str(package.get("version", "")), sealed)
     try:
         course.bank  # noqa: B018  (checks the quiz bank against the loaded course, once)
     except DataError as exc:
         return None, exc.problems
     return course, []
+
+
+def _seal_scheme(package: dict | None, problems: list[Problem]) -> str | None:
+    """The scheme of a sealed quiz bank (the questions resource's ``sealed`` marker), None for a plain one."""
+    resources = {r.get("name"): r for r in (package or {}).get("resources", [])}
+    marker = (resources.get("questions") or {}).get("sealed")
+    if not marker:
+        return None
+    scheme = marker.get("scheme") if isinstance(marker, dict) else None
+    if scheme != SEAL_SCHEME:
+        problems.append(Problem("datapackage.json", None, "resources.questions.sealed", scheme,
+                                f"is not a seal this version of turn-east opens ({SEAL_SCHEME}); make the "
+                                "student release again with this version's `turn-east release`"))
+    return scheme
 
 
 def validate(data_dir=None) -> list[Problem]:
@@ -75,7 +90,7 @@ NO_NOTEBOOKS = ("the lesson notebooks are not installed with the package (no not
 
 def notes(course: Course) -> list[str]:
     """What `turn-east validate` says once besides problems: checks it could not make here."""
-    return [NO_NOTEBOOKS] if course.lesson_headings is None else []
+    return ([NO_NOTEBOOKS] if course.lesson_headings is None else []) + ([SEALED_SKIPPED] if course.sealed else [])
 
 
 def summary(course: Course) -> str:

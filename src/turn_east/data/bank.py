@@ -25,8 +25,25 @@ TYPES = ("single", "multi", "truefalse", "chronology", "match_stage", "year", "t
 SKILLS = ("recall", "interpret", "evaluate", "apply")
 COLUMNS = ("id", "lesson", "type", "skill", "prompt", "choices", "answer", "tolerance",
            "feedback", "explanation", "section", "article_section", "source_id")
+#: A sealed bank (a student release, ``turn-east release``): ``answer`` holds salted hashes of the accepted
+#: answers, ``explanation`` the sealed answer, explanation and feedback (one envelope per accepted answer),
+#: ``feedback`` the feedback sealed per wrong response, ``salt`` the question's salt and ``probes`` hashes of
+#: the answer's parts. The data package marks the bank sealed (the questions resource's ``sealed``).
+SEALED_COLUMNS = COLUMNS + ("salt", "probes")
+SEAL_SCHEME = "turn-east-seal-1"
 FILE = "questions.csv"
 PRECISIONS = ("day", "month", "year")
+
+
+@dataclass(frozen=True)
+class Seal:
+    """What a sealed bank holds of a question's answer (:mod:`turn_east.quiz.seal` makes and opens it)."""
+
+    salt: str
+    hashes: tuple[str, ...]       # the self-check's hashes of every accepted answer
+    probes: tuple[str, ...]       # hashes of the answer's parts (multi, chronology, match_stage)
+    envelopes: tuple[str, ...]    # answer, explanation and feedback, sealed under each accepted answer
+    feedback: tuple[str, ...]     # each piece of feedback, sealed under each wrong response it answers
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,6 +64,9 @@ class Question:
     row: int | None = None
     skill: str = "recall"
     article_section: str = ""     # an id of article_sections.csv, or empty
+    #: Set in a sealed bank, where ``answer``, ``explanation`` and ``feedback`` are empty until a right
+    #: answer opens the question (:func:`turn_east.quiz.seal.open_question`).
+    seal: Seal | None = None
 
     @property
     def anchor(self) -> str:
@@ -90,13 +110,14 @@ def _cell(value) -> str:
 
 # ---------------------------------------------------------------- rows
 
-def rows_of_frame(frame) -> list[dict]:
+def rows_of_frame(frame, sealed: bool = False) -> list[dict]:
     """The bank's rows (cells as text) from the course's questions table, numbered as in the file."""
-    missing = [c for c in COLUMNS if c not in frame.columns]
+    columns = SEALED_COLUMNS if sealed else COLUMNS
+    missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise DataError([Problem(FILE, 1, c, None, f"column is missing; expected columns: {', '.join(COLUMNS)}")
+        raise DataError([Problem(FILE, 1, c, None, f"column is missing; expected columns: {', '.join(columns)}")
                          for c in missing])
-    return [{c: _cell(rec[c]) for c in COLUMNS} | {"__row__": i + 2}
+    return [{c: _cell(rec[c]) for c in columns} | {"__row__": i + 2}
             for i, rec in enumerate(frame.to_dict("records"))]
 
 
@@ -136,6 +157,7 @@ class CourseFacts(Protocol):
     events_by_id: dict
     section_citations: dict
     lesson_headings: dict | None    # {lesson id: [Heading]}; None when the notebooks are not installed
+    sealed: str | None              # the seal's scheme when the bank is sealed (a student release), else None
 
 
 def check_questions(rows: list[dict], course: CourseFacts) -> tuple[list[Question], list[Problem]]:
@@ -145,7 +167,7 @@ def check_questions(rows: list[dict], course: CourseFacts) -> tuple[list[Questio
     seen: dict[str, int] = {}
     questions, problems = [], []
     for row in rows:
-        question, found = _check_row(row, facts, seen)
+        question, found = _check_row(row, facts, seen, bool(getattr(course, "sealed", None)))
         problems += found
         if question is not None:
             questions.append(question)
@@ -164,7 +186,7 @@ class _Facts:
         self.headings = course.lesson_headings
 
 
-def _check_row(row: dict, look: "_Facts", seen: dict) -> tuple[Question | None, list[Problem]]:
+def _check_row(row: dict, look: "_Facts", seen: dict, sealed: bool = False) -> tuple[Question | None, list[Problem]]:
     n, qid = row["__row__"], row["id"] or None
     problems: list[Problem] = []
 
@@ -197,6 +219,8 @@ def _check_row(row: dict, look: "_Facts", seen: dict) -> tuple[Question | None, 
             f"is not an id in article_sections.csv; expected one of: {', '.join(look.sections)}")
     if row["section"] and look.headings is not None and row["lesson"] in look.headings:
         problems += _check_pointer(row, look.headings[row["lesson"]], n, qid)
+    if sealed:
+        return _sealed_row(row, look, problems, bad)
     feedback, malformed = _parse_feedback(row["feedback"])
     for part in malformed:
         bad("feedback", part, "expected option=>why, separated by |")
@@ -314,6 +338,57 @@ def _check_row(row: dict, look: "_Facts", seen: dict) -> tuple[Question | None, 
         choices=tuple(choices), answer=tuple(answer), tolerance=tolerance,
         feedback=feedback, explanation=row["explanation"], section=row["section"],
         source_id=row["source_id"], row=n, skill=row["skill"], article_section=row["article_section"],
+    ), []
+
+
+SEALED_SKIPPED = ("the quiz bank is sealed (a student release): the checks that need the plain answers (answers "
+                  "among the choices, chronology and stage answers against events.csv, a year against its event) "
+                  "were skipped")
+_HASH = re.compile(r"[0-9a-f]{8}")
+_ENVELOPE = re.compile(r"[A-Za-z0-9_-]{40,}")
+
+
+def _sealed_row(row: dict, look: "_Facts", problems: list, bad) -> tuple[Question | None, list[Problem]]:
+    """A row of a sealed bank: the shape of its choices and of its seal (the answer cannot be checked)."""
+    qtype, choices = row["type"], _split(row["choices"])
+    hashes, probes = _split(row["answer"]), _split(row["probes"])
+    envelopes, feedback = _split(row["explanation"]), _split(row["feedback"])
+    resealed = "; make the release again with `turn-east release` from the course repository"
+    if not row["salt"]:
+        bad("salt", None, "is empty; a sealed question needs the salt of its hashes" + resealed)
+    for value in hashes + probes:
+        if not _HASH.fullmatch(value):
+            bad("answer" if value in hashes else "probes", value, "is not a hash (8 hex digits)" + resealed)
+    for value in envelopes + feedback:
+        if not _ENVELOPE.fullmatch(value):
+            bad("explanation" if value in envelopes else "feedback", value[:20] + "...",
+                "is not a sealed text (URL-safe base64)" + resealed)
+    if hashes and len(envelopes) != len(hashes):
+        bad("explanation", None, f"holds {len(envelopes)} sealed texts for {len(hashes)} accepted answers" + resealed)
+    tolerance = 0.0
+    if row["tolerance"]:
+        try:
+            tolerance = float(row["tolerance"])
+        except ValueError:
+            bad("tolerance", row["tolerance"], "is not a number of years; expected 0 or more, e.g. 1")
+    if qtype in ("single", "multi") and len(choices) < 2:
+        bad("choices", row["choices"], "needs at least two options separated by |")
+    if qtype in ("chronology", "match_stage"):
+        for eid in choices:
+            if eid not in look.events:
+                bad("choices", eid, "is not an event id in events.csv; correct the id or add the event there first")
+        if len(probes) != len(choices):
+            bad("probes", row["probes"], f"expected one hash per event ({len(choices)})" + resealed)
+    if qtype == "truefalse":
+        choices = ["true", "false"]
+    if problems or qtype not in TYPES:
+        return None, problems
+    seal = Seal(salt=row["salt"], hashes=tuple(hashes), probes=tuple(probes), envelopes=tuple(envelopes),
+                feedback=tuple(feedback))
+    return Question(
+        id=row["id"], lesson=row["lesson"], type=qtype, prompt=row["prompt"], choices=tuple(choices), answer=(),
+        tolerance=tolerance, feedback={}, explanation="", section=row["section"], source_id=row["source_id"],
+        row=row["__row__"], skill=row["skill"], article_section=row["article_section"], seal=seal,
     ), []
 
 

@@ -115,6 +115,9 @@ class Course:
     #: Where the lesson notebooks are (their headings are what the quiz's reread pointers name); None:
     #: :func:`turn_east.paths.notebooks_dir` decides.
     notebooks_dir: Path | None = None
+    #: The seal's scheme when the quiz bank is sealed (a student release: the data package's questions
+    #: resource says ``"sealed": {"scheme": ...}``); None for the course's own, plain bank.
+    sealed: str | None = None
 
     def __post_init__(self):
         if not self.periods:
@@ -258,13 +261,13 @@ class Course:
     def bank(self) -> list[Question]:
         """The quiz bank (questions.csv) as checked :class:`turn_east.data.bank.Question` objects, in file
         order. Raises DataError when a question contradicts the rest of the course."""
-        questions, problems = check_questions(rows_of_frame(self.questions), self)
+        questions, problems = check_questions(rows_of_frame(self.questions, bool(self.sealed)), self)
         if problems:
             raise DataError(problems)
         return questions
 
 
-def build_course(rows: dict[str, list[dict]], folder: Path | None, version: str) -> Course:
+def build_course(rows: dict[str, list[dict]], folder: Path | None, version: str, sealed: str | None = None) -> Course:
     """The typed Course from rows that passed every check (read.read_tables and rules)."""
     periods = [r["id"] for r in sorted(rows["stages"], key=lambda r: r["order"])]
     frames = {}
@@ -293,4 +296,4 @@ def build_course(rows: dict[str, list[dict]], folder: Path | None, version: str)
     frames["article_sections"] = frames["article_sections"].sort_values("order").reset_index(drop=True)
     frames["lessons"] = frames["lessons"].sort_values("order").reset_index(drop=True)
     frames["people"]["to_year"] = frames["people"]["to_year"].astype("Int64")
-    return Course(**frames, data_dir=folder, version=version, periods=periods)
+    return Course(**frames, data_dir=folder, version=version, periods=periods, sealed=sealed)

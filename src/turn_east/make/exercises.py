@@ -156,6 +156,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args) -> int:
+    if not Path(args.solutions).is_dir():
+        if any(Path(args.exercises).glob("*.ipynb")):
+            # A student release: no solutions to generate from, and the exercises it ships are ready.
+            print(f"no {args.solutions} folder here (a student release has none): the exercises in "
+                  f"{args.exercises} are ready as they are; `make workspace` copies them into my-work/")
+            return 0
+        print(f"turn-east exercises: no solutions folder at {args.solutions}; run this in the course "
+              "repository, or pass --solutions DIR", file=sys.stderr)
+        return 2
     try:
         changed, same = generate_all(args.solutions, args.exercises, check_only=args.check)
     except GenerationError as exc:

@@ -20,7 +20,8 @@ keep git from seeing them:
   per git command, not one per notebook.
 
 * :func:`install`, run by the set-up (``make venv``): writes the filter into the checkout's
-  git config. Outside a git checkout (a release folder) there is nothing to install.
+  git config. Outside a git checkout (a student release) there is nothing to install, nor in a folder
+  inside a checkout that is not its top (a release written into ``build/``).
 
 * :func:`refresh` and the Jupyter post-save hook :func:`refresh_after_save` (``make lab``
   installs it). Git believes a file whose size changed has changed without running the
@@ -250,6 +251,14 @@ def install(cwd=None, quiet: bool = False, python: str | None = None, out=sys.st
     if top is None:
         if not quiet:
             print("turn-east: not a git checkout; no notebook filter needed", file=out)
+        return 0
+    here = Path(cwd if cwd is not None else os.getcwd()).resolve()
+    if here != top.resolve():
+        # A course folder inside another checkout (a student release written into build/, say): the filter
+        # belongs to that checkout's own set-up, and must not point git at this folder's .venv.
+        if not quiet:
+            print(f"turn-east: {here} is inside the git checkout {top}, not its top; no notebook filter set up "
+                  "(run `make venv` at the top of a checkout)", file=out)
         return 0
     changed = []
     for key, value in wanted_config(top, python).items():

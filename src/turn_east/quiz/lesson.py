@@ -12,6 +12,9 @@ What ``audience`` and ``show_answers`` do (the lesson's parameters):
 
 One place decides the printed form (:attr:`Quiz.printed_mode`): the answer key for a leader (or with
 ``show_answers``), else the questions with the offline self-check.
+
+A sealed bank (a student release) has no key: whatever ``audience`` and ``show_answers`` say, the quiz shows
+questions, Check and feedback, prints the self-check, and says once that the answers are sealed.
 """
 
 from __future__ import annotations
@@ -50,8 +53,16 @@ class Quiz:
         return f"<Quiz {self.lesson_id}: {len(self.questions)} questions>"
 
     @property
+    def sealed(self) -> bool:
+        """True when the questions come from a sealed bank (a student release): there is no key to show."""
+        return any(q.seal is not None for q in self.questions)
+
+    @property
     def printed_mode(self) -> str:
-        """The static form this quiz prints in: "key" for leaders or with show_answers, else "selfcheck"."""
+        """The static form this quiz prints in: "key" for leaders or with show_answers, else "selfcheck"
+        (always "selfcheck" for a sealed bank, which has no key)."""
+        if self.sealed:
+            return "selfcheck"
         return "key" if (self.show_answers or self.audience == "leader") else "selfcheck"
 
     # ------------------------------------------------ widgets

@@ -3,13 +3,14 @@
 (``widgets.html.j2``). Deterministic: the same quiz gives the same bytes.
 
 The self-check form holds salted FNV-1a hashes of the accepted answers, never an answer; its script
-(``templates/selfcheck.js``) hashes the learner's response the same way.
+(``templates/selfcheck.js``) hashes the learner's response the same way (the hash is
+:func:`turn_east.quiz.seal.selfcheck_hash`, which a sealed bank stores, so a student release's handouts
+check themselves from the sealed bank's hashes). A sealed question has no key to print.
 """
 
 from __future__ import annotations
 
 import html
-import math
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import jinja2
 from turn_east.data.bank import Question, normalize
 from turn_east.quiz.grading import NO_MARK, OK_MARK, Verdict, answer_text
 from turn_east.quiz.labels import cite, event_label, reread, stage_label
+from turn_east.quiz.seal import LETTERS, canonical_answers, hashes_of, salt_of, selfcheck_hash  # noqa: F401
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 MODES = ("student", "key", "selfcheck")
@@ -32,7 +34,8 @@ TYPE_HINTS = {
     "text": "type the name or term",
 }
 ORDINALS = ("1st", "2nd", "3rd", "4th", "5th")
-LETTERS = "abcde"
+SEALED_KEY = ("This is a student release of the course: its quiz answers are sealed, so it has no answer key. "
+              "A leader's key is in the course repository.")
 # Theme-aware colours: JupyterLab variables with fallbacks that read on light and dark.
 OK_COLOR = "var(--jp-success-color1, #1a7f37)"
 NO_COLOR = "var(--jp-error-color1, #c62828)"
@@ -64,6 +67,8 @@ def _env() -> jinja2.Environment:
 def _context(quiz, mode: str) -> dict:
     if mode not in MODES:
         raise ValueError(f"mode must be 'student', 'key' or 'selfcheck', not {mode!r}")
+    if mode == "key" and any(q.seal is not None for q in quiz.questions):
+        raise ValueError(f"no answer key for {quiz.lesson_id}: {SEALED_KEY}")
     course = quiz.course
     return {"mode": mode, "key": mode == "key", "heading": HEADINGS[mode], "lesson_id": quiz.lesson_id,
             "title": quiz.title, "stages": [{"id": s, "label": stage_label(course, s)} for s in course.periods]}
@@ -74,20 +79,20 @@ def _view(quiz, index: int) -> dict:
     q, course = quiz.questions[index], quiz.course
     v = {"n": index + 1, "hid": f"te-{esc(quiz.lesson_id)}-{esc(q.id)}", "type": q.type, "prompt": q.prompt,
          "hint": TYPE_HINTS[q.type], "reread": reread(course, q), "explanation": q.explanation,
-         "cite": cite(course, q.source_id), "answer": answer_text(q, course),
+         "cite": cite(course, q.source_id), "answer": answer_text(q, course) if q.seal is None else [],
          "box": "\u2610" if q.type == "multi" else "\u25cb", "input": "checkbox" if q.type == "multi" else "radio",
          "options": [], "events": []}
     if q.type in ("single", "multi"):
         v["options"] = [{"value": o, "text": o, "right": o in q.answer, "feedback": q.feedback.get(o)}
                         for o in q.choices]
     elif q.type == "truefalse":
-        v["options"] = [{"value": o, "text": o.capitalize(), "right": o == q.answer[0], "feedback": q.feedback.get(o)}
+        v["options"] = [{"value": o, "text": o.capitalize(), "right": q.answer[:1] == (o,), "feedback": q.feedback.get(o)}
                         for o in ("true", "false")]
     elif q.type in ("chronology", "match_stage"):
         v["events"] = [{"letter": LETTERS[i], "ordinal": ORDINALS[i], "label": event_label(course, e)}
                        for i, e in enumerate(q.choices)]
-    v["salt"] = salt = f"turn-east:{q.id}"
-    v["hashes"] = " ".join(sorted(set(selfcheck_hash(salt, c) for c in canonical_answers(q))))
+    v["salt"] = salt_of(q)
+    v["hashes"] = " ".join(hashes_of(q))
     return v
 
 
@@ -102,35 +107,6 @@ def question_html(quiz, index: int, mode: str) -> str:
     """One question's static HTML in ``mode``."""
     module = _env().get_template("static.html.j2").make_module(_context(quiz, mode) | {"questions": []})
     return str(module.section(_view(quiz, index)))
-
-
-# ---------------------------------------------------------------- the self-check's hashes
-
-def selfcheck_hash(salt: str, value: str) -> str:
-    """FNV-1a (32-bit) of salt + U+001F + value, as 8 hex digits; mirrored in templates/selfcheck.js."""
-    x = 0x811C9DC5
-    for byte in (salt + "\x1f" + value).encode("utf-8"):
-        x ^= byte
-        x = (x * 0x01000193) & 0xFFFFFFFF
-    return f"{x:08x}"
-
-
-def canonical_answers(q: Question) -> list[str]:
-    """Every response the self-check accepts, in the form its script builds from the page's inputs."""
-    if q.type == "single":
-        return [normalize(q.answer[0])]
-    if q.type == "multi":
-        return ["|".join(sorted(normalize(a) for a in q.answer))]
-    if q.type == "truefalse":
-        return [q.answer[0]]
-    if q.type == "chronology":
-        return [",".join(LETTERS[q.choices.index(e)] for e in q.answer)]
-    if q.type == "match_stage":
-        return [",".join(q.stages[e] for e in q.choices)]
-    if q.type == "year":
-        lo, hi = math.ceil(q.year - q.tolerance), math.floor(q.year + q.tolerance)
-        return [str(y) for y in range(lo, hi + 1)]
-    return [normalize(a) for a in q.answer]
 
 
 # ---------------------------------------------------------------- the widgets' HTML
@@ -156,16 +132,21 @@ def verdict_html(v: Verdict, q: Question, attempts: int, course) -> str:
         mark, color = NO_MARK, NO_COLOR
     back, tries = None, ""
     if v.correct is False:
-        tries = "Change your answer and press Check again." if attempts < 2 else "The explanation is below."
+        again = attempts < 2 or q.seal is not None  # a sealed explanation waits for the right answer
+        tries = "Change your answer and press Check again." if again else "The explanation is below."
         back = reread(course, q)
     return str(_widgets().verdict(mark, color, v.headline, [d for d in v.details if d], back, tries))
 
 
 def explanation_html(q: Question, course) -> str:
+    if q.seal is not None:  # still sealed: only a right answer opens it
+        return note_html("The explanation opens when your answer is right.")
     return str(_widgets().explanation(q.explanation, reread(course, q), cite(course, q.source_id)))
 
 
 def key_html(q: Question, course) -> str:
+    if q.seal is not None:
+        return note_html(SEALED_KEY)
     return str(_widgets().key(answer_text(q, course), q.explanation, reread(course, q), cite(course, q.source_id)))
 
 

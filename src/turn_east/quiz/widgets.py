@@ -1,7 +1,8 @@
 """The quiz as ipywidgets: one :class:`QuizItem` per question (its input, a Check button, feedback, the
 explanation after a right answer or two tries, and the key a leader can reveal).
 
-Answers stay in the kernel: the widgets' initial state holds no answer.
+Answers stay in the kernel: the widgets' initial state holds no answer. In a student release the kernel
+holds none either (a sealed bank, :mod:`turn_east.quiz.seal`) until a right answer opens the question.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ class QuizItem:
         # A leader reveals one question's answer after the room has voted (off until pressed).
         self.reveal = None
         controls = [self.check]
-        if quiz.audience == "leader":
+        if quiz.audience == "leader" and q.seal is None:  # a sealed question has no key to reveal
             self.reveal = w.ToggleButton(value=False, description="Show answer", icon="eye",
                                          tooltip=f"Leader: reveal the answer to question {number} after the vote")
             self.reveal.observe(lambda ch: self.show_key(ch["new"]), names="value")
@@ -110,10 +111,16 @@ class QuizItem:
         if verdict.correct is not None:
             self.attempts += 1
             self.correct = verdict.correct
+        self._open(verdict)
         self._show(verdict)
         store = getattr(self.quiz, "store", None)
         if store is not None and verdict.correct is not None:
             store.record(self.question.id, response, verdict.correct, self.attempts)
+
+    def _open(self, verdict) -> None:
+        """A right answer to a sealed question opens it: from now on it is the plain question."""
+        if verdict.opened is not None:
+            self.question = verdict.opened
 
     def _show(self, verdict) -> None:
         self.feedback.value = render.verdict_html(verdict, self.question, self.attempts, self.quiz.course)
@@ -136,11 +143,13 @@ class QuizItem:
             return False
         self.attempts = max(int(saved.get("attempts") or 1), 1)
         self.correct = verdict.correct
+        self._open(verdict)
         self._show(verdict)
         return True
 
     def show_key(self, on: bool) -> None:
-        self.key.value = render.key_html(self.question, self.quiz.course) if on else ""
+        shown = on and self.question.seal is None  # a sealed bank's quiz says once that it has no key
+        self.key.value = render.key_html(self.question, self.quiz.course) if shown else ""
 
 
 def quiz_box(quiz):
@@ -152,7 +161,9 @@ def quiz_box(quiz):
     quiz._update_score()
     children = [w.HTML(value=render.title_html(quiz.title))]
     quiz.leader_toggle = None
-    if quiz.audience == "leader":
+    if quiz.sealed and (quiz.audience == "leader" or quiz.show_answers):
+        children.append(w.HTML(value=render.note_html(render.SEALED_KEY)))
+    elif quiz.audience == "leader":
         # Off in class (show_answers=False): the room votes first. show_answers=True (preparing) opens it.
         quiz.leader_toggle = w.ToggleButton(value=quiz.show_answers, description="Show all answers", icon="eye",
                                             tooltip="Leader: reveal every answer at once (preparing, or a recap)")

@@ -342,7 +342,11 @@ def make_plan(args) -> Plan:
     lessons = select_lessons(all_lessons, args.lessons)
     injected = validate_params(params, lessons)
     cohort = read_cohort(Path(args.cohort)) if getattr(args, "cohort", None) else None
-    audience = args.audience or ("none" if cohort else "both")
+    audience = args.audience or ("none" if cohort else "student" if course.sealed else "both")
+    if course.sealed and audience in ("leader", "both"):
+        raise UsageError(f"--audience {audience}: this is a student release of the course (its quiz answers are "
+                         "sealed and its leader notes left out), so it makes student handouts only; leave out "
+                         "--audience, or make leader handouts from the course repository")
     audiences = {"both": AUDIENCES, "none": ()}.get(audience, (audience,))
     chromium = ""
     if args.pdf:
