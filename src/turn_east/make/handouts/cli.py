@@ -42,6 +42,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "student in handouts/cohort/<student>/")
     p.add_argument("--notebooks-dir", metavar="DIR", default=None,
                    help="render the notebooks in this folder instead of the course's lessons (tests, drafts)")
+    p.add_argument("--decks", action="store_true",
+                   help="also make a slide deck per lesson in OUT/slides/ from the leader copies this run "
+                        "executes (needs the leader copies and the [slides] extra; see turn-east decks)")
     p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                    help="when another run is writing into the same --out folder, wait this long for it to "
                         "finish (default: stop at once and say so)")
@@ -75,6 +78,12 @@ def run(args) -> int:
     err = sys.stderr
     try:
         p = make_plan(args)
+        if getattr(args, "decks", False):
+            from turn_east.make.decks import render as decks_render
+
+            if "leader" not in p.audiences:
+                raise UsageError("--decks is made from the leader copies: leave out --audience student (or --cohort)")
+            decks_render.reveal_source()
     except UsageError as exc:
         print(f"turn-east handouts: error: {exc}", file=err)
         print("nothing was rendered", file=err)
@@ -112,6 +121,16 @@ def run(args) -> int:
     print(f"{len(results) - len(failed)} ok, {len(failed)} failed in {wall:.1f} s; index: {handouts / 'index.html'}")
     for r in failed:
         print(failure_report(r), file=err)
+    if getattr(args, "decks", False):
+        from turn_east.make.decks.cli import make_decks, summary
+
+        done = {r.lesson for r in results if r.status == "ok" and r.label == "leader"}
+        ids = [ls.id for ls in p.lessons if ls.id in done and p.course.lesson(ls.id) is not None]
+        try:
+            print(summary(make_decks(p.out, ids, p.course, quiet=quiet)))
+        except RuntimeError as exc:
+            print(f"turn-east handouts: decks: {exc}", file=err)
+            return 1
     if failed:
         print(f"failed renders left the previous handouts in place; executed copies for debugging are in "
               f"{p.out / 'executed'}/*/*.failed.ipynb, kernel messages in {p.out / 'executed' / 'kernels.log'}",
