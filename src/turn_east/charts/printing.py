@@ -11,6 +11,7 @@ Pure: a figure in, a new figure and two strings out; the figure given is not cha
 """
 from __future__ import annotations
 
+import math
 import re
 
 import plotly.graph_objects as go
@@ -20,7 +21,11 @@ PRINT_WIDTH = 680
 #: The printed plot area's background: white to the eye, and a fill the PDF tests can find (0.988 grey).
 PLOT_BG = "#FCFCFC"
 MAX_HEIGHT = 560
+MAP_WIDTH = 0.8        # a printed map is made tall enough to span this share of the text width
+MAX_MAP_HEIGHT = 780
 HEATMAP_ROW = 22  # pixels per row a printed heatmap keeps, however many rows it has
+HEATMAP_LABEL = 20  # characters of a heatmap's row label per line
+HEATMAP_FONT = 10   # pixels: a printed heatmap's row labels
 _TAGS = re.compile(r"<[^>]+>")
 
 
@@ -88,6 +93,26 @@ def _wrap_ticks(labels, width: int = 22):
     return out
 
 
+def _mercator_aspect(geo: dict) -> float | None:
+    """Width / height of a Mercator map's lon/lat ranges, or None for another map."""
+    if not isinstance(geo, dict) or (geo.get("projection") or {}).get("type") != "mercator":
+        return None
+    lon, lat = (geo.get("lonaxis") or {}).get("range"), (geo.get("lataxis") or {}).get("range")
+    if not (lon and lat and len(lon) == 2 and len(lat) == 2):
+        return None
+    y = [math.log(math.tan(math.pi / 4 + math.radians(v) / 2)) for v in lat]
+    return math.radians(abs(lon[1] - lon[0])) / abs(y[1] - y[0])
+
+
+def _map_height(geo, width: int, margin: dict) -> int:
+    """The height at which a map, which keeps its shape, fills MAP_WIDTH of the page's text width."""
+    aspect = _mercator_aspect(geo)
+    if not aspect:
+        return 0
+    plot_w = min(width - margin.get("l", 0) - margin.get("r", 0), MAP_WIDTH * width)
+    return min(MAX_MAP_HEIGHT, int(margin["t"] + margin["b"] + plot_w / aspect + 1))
+
+
 def printable(fig, *, width: int = PRINT_WIDTH) -> tuple[go.Figure, str, str, str]:
     """``(figure, title, source, controls)``: the figure as it prints, its title and source line as plain
     text for the page to set, and a sentence on the screen version's controls ("" when it has none)."""
@@ -146,16 +171,27 @@ def printable(fig, *, width: int = PRINT_WIDTH) -> tuple[go.Figure, str, str, st
             ax["ticktext"] = _wrap_ticks(ax["ticktext"])
         ax["automargin"] = True
         layout[axis] = ax
+    heatmap_rows = False
     for t in data:  # heatmaps label their rows with y values, not ticktext
         if t.get("type") == "heatmap" and t.get("y") is not None and all(isinstance(v, str) for v in t["y"]):
-            t["y"] = _wrap_ticks(t["y"])
+            t["y"] = _wrap_ticks(t["y"], HEATMAP_LABEL)
+            heatmap_rows = True
+    if heatmap_rows:  # row labels in a smaller type, so the cells keep 75 % of the width
+        for axis in [k for k in layout if k.startswith("yaxis")] or ["yaxis"]:
+            ax = dict(layout.get(axis) or {})
+            ax["tickfont"] = dict(ax.get("tickfont") or {}, size=HEATMAP_FONT)
+            title = ax.get("title")
+            if isinstance(title, dict):
+                ax["title"] = dict(title, standoff=4, font=dict(title.get("font") or {}, size=HEATMAP_FONT + 1))
+            layout[axis] = ax
     layout["plot_bgcolor"] = PLOT_BG
     if isinstance(layout.get("geo"), dict):
         layout["geo"] = dict(layout["geo"], bgcolor=PLOT_BG)
     height = int(layout.get("height") or 500)
     height = min(MAX_HEIGHT, max(320, height - 120 if "sliders" in (spec.get("layout") or {}) else height))
     rows = max([len(t.get("y") or []) for t in data if t.get("type") == "heatmap"] or [0])
-    layout["height"] = max(height, margin["t"] + margin["b"] + 40 + HEATMAP_ROW * rows)
+    layout["height"] = max(height, margin["t"] + margin["b"] + 40 + HEATMAP_ROW * rows,
+                           _map_height(layout.get("geo"), width, margin))
     layout["width"] = width
     layout["autosize"] = False
     layout["hovermode"] = False
