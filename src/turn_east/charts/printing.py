@@ -180,9 +180,10 @@ def printable(fig, *, width: int = PRINT_WIDTH) -> tuple[go.Figure, str, str, st
         for axis in [k for k in layout if k.startswith("yaxis")] or ["yaxis"]:
             ax = dict(layout.get(axis) or {})
             ax["tickfont"] = dict(ax.get("tickfont") or {}, size=HEATMAP_FONT)
-            title = ax.get("title")
-            if isinstance(title, dict):
-                ax["title"] = dict(title, standoff=4, font=dict(title.get("font") or {}, size=HEATMAP_FONT + 1))
+            axis_title = ax.get("title")
+            if isinstance(axis_title, dict):
+                ax["title"] = dict(axis_title, standoff=4,
+                                   font=dict(axis_title.get("font") or {}, size=HEATMAP_FONT + 1))
             layout[axis] = ax
     layout["plot_bgcolor"] = PLOT_BG
     if isinstance(layout.get("geo"), dict):
