@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 PRINT_WIDTH = 680
 #: The printed plot area's background: white to the eye, and a fill the PDF tests can find (0.988 grey).
 PLOT_BG = "#FCFCFC"
-MAX_HEIGHT = 560
+MAX_HEIGHT = 500
 MAP_WIDTH = 0.8        # a printed map is made tall enough to span this share of the text width
 MAX_MAP_HEIGHT = 780
 HEATMAP_ROW = 22  # pixels per row a printed heatmap keeps, however many rows it has

@@ -30,9 +30,19 @@ def csv_named(sources: list[str]) -> str:
     return ""
 
 
+_CELL = re.compile(r"<td>([^<\s]{1,16})</td>")
+
+
+def mark_short_cells(table: str) -> str:
+    """Cells holding one short token (a date, an id, a number) get ``te-nowrap``: the print stylesheet keeps
+    them on one line, so a row of a printed table takes one line instead of two."""
+    return _CELL.sub(r'<td class="te-nowrap">\1</td>', table)
+
+
 def wrap_table(table: str, *, notebook: str, csv: str = "", limit: int = PRINT_ROWS, verb: str = "printed") -> str:
     """One DataFrame table, boxed for the screen and cut for paper (unchanged when it is short); ``verb``
     says what happens to the first rows ("printed"; a slide deck's are "shown")."""
+    table = mark_short_cells(table)
     body = _TBODY.search(table)
     rows = len(_ROW.findall(body.group(2))) if body else 0
     if rows <= limit:
