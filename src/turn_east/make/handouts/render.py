@@ -142,7 +142,8 @@ def _export(job: Job, nb) -> str:
         raise RuntimeError("the handout would load from the internet: "
                            + ", ".join(f"{t} {u}" for t, u in leftovers[:5]))
     if job.self_contained:
-        body = inline_scripts(body, Path(job.html_path).parent / Path(job.plotly_url).parent)
+        # where plotly.min.js lies for this handout (normpath: the handout's own folder may not exist yet)
+        body = inline_scripts(body, Path(os.path.normpath(Path(job.html_path).parent / job.plotly_url)).parent)
     return body
 
 
