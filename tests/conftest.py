@@ -78,9 +78,10 @@ def stage_build(tmp_path_factory):
             "kernels_log": log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
-    """Playwright driving Debian's Chromium, one browser for the session."""
+    """Playwright driving Debian's Chromium, one browser per test module (Playwright's sync API allows one
+    running instance at a time, and other modules start their own)."""
     sync_api = pytest.importorskip("playwright.sync_api")
     if not CHROMIUM_PATH.exists():
         pytest.skip("needs Debian's chromium at /usr/bin/chromium")

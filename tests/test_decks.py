@@ -217,7 +217,7 @@ def test_no_code_and_no_answer_on_any_slide(deck):
         assert code not in text, code
     assert "Leader note" not in text
     assert "Answer:" not in re.sub(r"Answer:\s*_+", "", text), "a blank to fill in, never the answer"
-    assert page.locator(".reveal .te-key, .reveal .jp-CodeCell .jp-InputArea, .reveal .highlight").count() == 0
+    assert page.locator(".reveal .te-key, .reveal .jp-CodeCell .jp-InputArea, .reveal .slides .highlight").count() == 0
 
 
 @pytest.mark.browser
