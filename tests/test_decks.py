@@ -272,3 +272,21 @@ def test_the_deck_index_and_assets_are_local(tmp_path):
     assert (tmp_path / "plotly.min.js").is_file()
     head = (tmp_path / render.REVEAL_DIR / "dist" / "reveal.js").read_text(encoding="utf-8")[:200]
     assert "reveal.js 5" in head
+
+
+def test_lesson_chart_calls_read_literal_arguments_and_refuse_the_rest(tmp_path):
+    from turn_east.errors import ExportError
+    from turn_east.make.export import lesson_chart_calls
+
+    def notebook(source):
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+        path = tmp_path / "x.ipynb"
+        nbformat.write(nb, path)
+        return path
+
+    assert lesson_chart_calls(notebook('ctx.show(charts.timeline(course, stages=["stage-4"]))')) == [
+        ("timeline", {"stages": ["stage-4"]})]
+    with pytest.raises(ExportError, match=r"x.ipynb, cell 0: charts.timeline has an argument that is not a literal"):
+        lesson_chart_calls(notebook("ctx.show(charts.timeline(course, stages=chosen))"))
+    with pytest.raises(ExportError, match="does not call a turn_east.charts function directly"):
+        lesson_chart_calls(notebook("ctx.show(fig)"))
