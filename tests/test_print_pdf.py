@@ -130,11 +130,16 @@ def test_printed_charts_of_every_lesson_keep_three_quarters_of_the_text_width(ch
     page, blocked, problems = open_offline(chromium, (tmp_path / "charts.html").as_uri())
     page.wait_for_function(f"document.querySelectorAll('.main-svg').length >= {len(divs)}", timeout=30_000)
     page.wait_for_timeout(1000)
-    widths = page.evaluate("""() => [...document.querySelectorAll('.plotly-graph-div')].map(d => {
+    measured = page.evaluate("""() => [...document.querySelectorAll('.plotly-graph-div')].map(d => {
         const bg = [...d.querySelectorAll('rect, path')].filter(r => getComputedStyle(r).fill === 'rgb(252, 252, 252)')
                    .map(r => r.getBoundingClientRect()).filter(r => r.width > 20);
-        return bg.length ? Math.max(...bg.map(r => r.right)) - Math.min(...bg.map(r => r.left)) : 0; })""")
-    narrow = [f"{n}: {w / PRINT_WIDTH:.0%}" for n, w in zip(names, widths) if w < PLOT_SHARE * PRINT_WIDTH]
+        const text = [...d.querySelectorAll('text')].filter(t => t.textContent.trim() && !t.closest('.geolayer'))
+                     .map(t => t.getBoundingClientRect().right);
+        return [bg.length ? Math.max(...bg.map(r => r.right)) - Math.min(...bg.map(r => r.left)) : 0,
+                Math.max(0, ...text)]; })""")
+    narrow = [f"{n}: {w / PRINT_WIDTH:.0%}" for n, (w, _) in zip(names, measured) if w < PLOT_SHARE * PRINT_WIDTH]
     assert not narrow, narrow
+    past = [f"{n}: text to {right:.0f} px" for n, (_, right) in zip(names, measured) if right > PRINT_WIDTH + 1]
+    assert not past, past
     assert blocked == [] and problems == []
     page.close()

@@ -21,8 +21,10 @@ PRINT_WIDTH = 680
 #: The printed plot area's background: white to the eye, and a fill the PDF tests can find (0.988 grey).
 PLOT_BG = "#FCFCFC"
 MAX_HEIGHT = 500
+LEGEND_CHAR = 6.4      # pixels per character of an 11 px legend entry (a generous average)
+LEGEND_SYMBOL = 48     # pixels of an entry's symbol and gaps
 MAP_WIDTH = 0.8        # a printed map is made tall enough to span this share of the text width
-MAX_MAP_HEIGHT = 780
+MAX_MAP_HEIGHT = 820
 HEATMAP_ROW = 22  # pixels per row a printed heatmap keeps, however many rows it has
 HEATMAP_LABEL = 20  # characters of a heatmap's row label per line
 HEATMAP_FONT = 10   # pixels: a printed heatmap's row labels
@@ -130,9 +132,14 @@ def printable(fig, *, width: int = PRINT_WIDTH) -> tuple[go.Figure, str, str, st
         layout.pop(key, None)
     layout["title"] = {"text": ""}
     layout["annotations"] = [a for a in layout.get("annotations") or [] if a.get("name") != "source"]
-    for a in layout["annotations"]:  # annotations below the plot: keep them inside the figure
+    below_lines = 0
+    for a in layout["annotations"]:  # annotations below the plot: inside the figure, wrapped to its width
         if a.get("yref") == "paper" and a.get("y", 1) <= 0 and a.get("yanchor") == "top":
             a["yshift"] = max(a.get("yshift", 0), -6)
+            size = (a.get("font") or {}).get("size") or 12
+            if a.get("text") and a.get("xanchor", "left") == "left":
+                a["text"] = _wrap_ticks([plain(a["text"])], int(width / (0.56 * size)))[0]
+                below_lines += a["text"].count("<br>") + 1
     has_colorbar = False
     for t in data:
         if isinstance(t.get("colorbar"), dict) or t.get("type") in ("heatmap", "choropleth"):
@@ -159,8 +166,13 @@ def printable(fig, *, width: int = PRINT_WIDTH) -> tuple[go.Figure, str, str, st
     n_legend = sum(1 for t in data if t.get("showlegend", True) is not False and t.get("name"))
     bottom = int(margin.get("b", 90))
     bottom = min(bottom, 80)
-    if shows_legend:
-        bottom += 24 * max(1, -(-n_legend // 3))  # about three entries a row
+    if shows_legend:  # entries in columns as wide as the longest one: never past the right edge
+        longest = max((len(plain(t.get("name"))) for t in data if t.get("showlegend", True) is not False
+                       and t.get("name")), default=0)
+        per_row = max(1, min(3, int(0.97 * width // (longest * LEGEND_CHAR + LEGEND_SYMBOL))))
+        legend.update(entrywidth=0.97 / per_row, entrywidthmode="fraction")
+        bottom += 24 * max(1, -(-n_legend // per_row))
+    bottom += 15 * below_lines
     if has_colorbar:
         bottom += 56
     margin["b"] = bottom
