@@ -290,3 +290,20 @@ def test_lesson_chart_calls_read_literal_arguments_and_refuse_the_rest(tmp_path)
         lesson_chart_calls(notebook("ctx.show(charts.timeline(course, stages=chosen))"))
     with pytest.raises(ExportError, match="does not call a turn_east.charts function directly"):
         lesson_chart_calls(notebook("ctx.show(fig)"))
+
+
+def test_no_slide_of_any_lesson_shows_more_than_the_budget(course):
+    """The prose of every lesson (its notebook as committed: the rules do not depend on outputs)."""
+    from turn_east import nbfiles
+    from turn_east.make.slides import lesson_notebooks
+
+    paths = lesson_notebooks(course=course)
+    assert len(paths) >= 10
+    for path in paths:
+        slides = build.slides_of(nbfiles.read(path), lesson=course.lesson(path.stem) or {},
+                                 titles=dict(course.lesson_titles))
+        assert slides[0].kind == "title" and len(slides) >= 10, path.name
+        long = [(s.heading, build.shown_words(s)) for s in slides if build.shown_words(s) > condense.SLIDE_WORDS]
+        assert not long, (path.name, long)
+        hidden = [s.heading for s in slides if any("Leader note" in p for p in (s.body, s.heading))]
+        assert not hidden, (path.name, hidden)

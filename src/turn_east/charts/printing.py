@@ -24,7 +24,7 @@ MAX_HEIGHT = 500
 LEGEND_CHAR = 6.4      # pixels per character of an 11 px legend entry (a generous average)
 LEGEND_SYMBOL = 48     # pixels of an entry's symbol and gaps
 MAP_WIDTH = 0.8        # a printed map is made tall enough to span this share of the text width
-MAX_MAP_HEIGHT = 820
+MAX_MAP_HEIGHT = 760
 HEATMAP_ROW = 22  # pixels per row a printed heatmap keeps, however many rows it has
 HEATMAP_LABEL = 20  # characters of a heatmap's row label per line
 HEATMAP_FONT = 10   # pixels: a printed heatmap's row labels
@@ -166,13 +166,16 @@ def printable(fig, *, width: int = PRINT_WIDTH) -> tuple[go.Figure, str, str, st
     n_legend = sum(1 for t in data if t.get("showlegend", True) is not False and t.get("name"))
     bottom = int(margin.get("b", 90))
     bottom = min(bottom, 80)
+    if below_lines and not any(k.startswith("xaxis") for k in layout):  # a map: the note is all that is below
+        bottom = 14 + 15 * below_lines
+    elif below_lines:
+        bottom += 15 * below_lines
     if shows_legend:  # entries in columns as wide as the longest one: never past the right edge
         longest = max((len(plain(t.get("name"))) for t in data if t.get("showlegend", True) is not False
                        and t.get("name")), default=0)
         per_row = max(1, min(3, int(0.97 * width // (longest * LEGEND_CHAR + LEGEND_SYMBOL))))
         legend.update(entrywidth=0.97 / per_row, entrywidthmode="fraction")
         bottom += 24 * max(1, -(-n_legend // per_row))
-    bottom += 15 * below_lines
     if has_colorbar:
         bottom += 56
     margin["b"] = bottom

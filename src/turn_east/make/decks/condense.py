@@ -172,17 +172,17 @@ def condense(markdown: str, budget: int = SLIDE_WORDS, para_words: int = PARA_WO
         elif kind == "list":
             items = list_items(lines)
             kept = []
+            numbered = items[0][0][0].isdigit()
             for marker, text in items:
-                short = shorten(text)
-                if used + count_words(short) > budget - 6 or len(kept) == LIST_ITEMS:
+                line = f"{marker} {shorten(text)}"  # a number marker counts as a word, as a reader sees it
+                if used + count_words(line) > budget - 7 or len(kept) == LIST_ITEMS:
                     break
-                kept.append(f"{marker} {short}" if not marker[0].isdigit() else f"{marker} {short}")
-                used += count_words(short)
+                kept.append(line)
+                used += count_words(line)
             if len(kept) < len(items):
-                more = len(items) - len(kept)
-                kept.append(f"{'-' if not items[0][0][0].isdigit() else str(len(kept) + 1) + '.'} "
-                            f"\u2026 and {more} more (in the notes)")
-                used += 6
+                more = f"{str(len(kept) + 1) + '.' if numbered else '-'} \u2026 and {len(items) - len(kept)} more (in the notes)"
+                kept.append(more)
+                used += count_words(more)
             cut = cut or len(kept) != len(items) or any(shorten(t) != unlink(re.sub(r"\s+", " ", t).strip())
                                                        for _, t in items)
             shown.append("\n".join(kept))
