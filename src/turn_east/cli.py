@@ -25,7 +25,10 @@ from turn_east.make.handouts import cli as handouts
 def _validate(args) -> int:
     problems = data.validate(args.data_dir)
     if not problems:
-        print(data.summary(data.load_course(args.data_dir)))
+        course = data.load_course(args.data_dir)
+        print(data.summary(course))
+        for note in data.notes(course):
+            print(f"note: {note}", file=sys.stderr)
         return 0
     for p in problems:
         print(p)

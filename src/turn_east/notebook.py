@@ -43,6 +43,7 @@ from turn_east.errors import LessonParameterError
 from turn_east.paths import TOPOJSON_DIR, is_map
 from turn_east.quiz import Quiz, lesson_quiz
 from turn_east.session import banner_timing
+from turn_east.quiz.progress import LessonProgress, progress_dir, summary_rows
 
 AUDIENCES = ("student", "leader")
 RENDERS = ("live", "static")
@@ -175,7 +176,29 @@ class LessonContext:
         self.last_quiz = lesson_quiz(self.course, self.lesson_id, audience=self.audience,
                                      show_answers=self.show_answers, seed=self.quiz_seed,
                                      shuffle=self.quiz_seed is not None, render=self.render)
+        if not self.static:  # a handout stays stateless: it never reads or writes a student's progress
+            self.last_quiz.store = LessonProgress.load(self.lesson_id)
         _display(self.last_quiz._repr_mimebundle_())
+
+    def progress(self) -> None:
+        """Display the student's quiz progress in every lesson (the course map calls it): lessons done and
+        scores, read from their own work folder. A handout shows a note instead: it never reads progress."""
+        if self.static:
+            text = "Your quiz progress is shown here when you run this notebook in JupyterLab."
+            _display({"text/html": f"<p>{html.escape(text)}</p>", "text/plain": text})
+            return
+        rows = summary_rows(self.course)
+        done = sum(1 for r in rows if r["answered"] == r["questions"])
+        lines = [f"**Your quizzes**: {done} of {len(rows)} lessons done "
+                 f"(saved in `{progress_dir()}`).", "",
+                 "| Lesson | Answered | Right | Last saved |", "|---|---:|---:|---|"]
+        for r in rows:
+            when = r["updated"][:16].replace("T", " ") if r["updated"] else ""
+            note = f" ({r['note']})" if r["note"] else ""
+            lines.append(f"| {_md_escape(r['title'])} | {r['answered']} of {r['questions']} | {r['right']} | "
+                         f"{when}{note} |")
+        plain = "\n".join(f"{r['title']}: {r['answered']}/{r['questions']} answered, {r['right']} right" for r in rows)
+        _display({"text/markdown": "\n".join(lines), "text/plain": plain})
 
     # -- banners ---------------------------------------------------------------
     def _banners(self) -> None:

@@ -39,6 +39,9 @@ class Quiz:
         self.items: list = []
         self.score = None
         self.leader_toggle = None
+        #: Where checked answers are saved and restored from (a progress.LessonProgress); None: nowhere. A
+        #: lesson sets it for its live quiz (turn_east.notebook); handouts and bare quizzes keep none.
+        self.store = None
 
     def __len__(self) -> int:
         return len(self.questions)

@@ -105,14 +105,39 @@ class QuizItem:
             self.input.value = value
 
     def _on_check(self, _button=None) -> None:
-        verdict = grade(self.question, self.response(), self.quiz.course)
+        response = self.response()
+        verdict = grade(self.question, response, self.quiz.course)
         if verdict.correct is not None:
             self.attempts += 1
             self.correct = verdict.correct
-        self.feedback.value = render.verdict_html(verdict, self.question, self.attempts)
+        self._show(verdict)
+        store = getattr(self.quiz, "store", None)
+        if store is not None and verdict.correct is not None:
+            store.record(self.question.id, response, verdict.correct, self.attempts)
+
+    def _show(self, verdict) -> None:
+        self.feedback.value = render.verdict_html(verdict, self.question, self.attempts, self.quiz.course)
         show = verdict.correct or self.attempts >= 2
         self.explanation.value = render.explanation_html(self.question, self.quiz.course) if show else ""
         self.quiz._update_score()
+
+    def restore(self, saved: dict) -> bool:
+        """Put back a saved answer (widgets, attempts, feedback) without counting a new try; False when the
+        saved response no longer fits the question (the bank changed), which is then left unanswered."""
+        response = saved.get("response")
+        try:
+            if self.question.type == "year":
+                response = int(response)
+            self.set(response)
+        except (TypeError, ValueError, KeyError, AttributeError, Exception):  # a trait error from a stale option
+            return False
+        verdict = grade(self.question, self.response(), self.quiz.course)
+        if verdict.correct is None:
+            return False
+        self.attempts = max(int(saved.get("attempts") or 1), 1)
+        self.correct = verdict.correct
+        self._show(verdict)
+        return True
 
     def show_key(self, on: bool) -> None:
         self.key.value = render.key_html(self.question, self.quiz.course) if on else ""
@@ -135,6 +160,14 @@ def quiz_box(quiz):
         children.append(quiz.leader_toggle)
     if not quiz.questions:
         children.append(w.HTML(value="<p>This lesson has no quiz questions yet.</p>"))
+    store = getattr(quiz, "store", None)
+    if store is not None:
+        restored = sum(item.restore(store.answers[item.question.id]) for item in quiz.items
+                       if item.question.id in store.answers)
+        note = store.problem or (f"Your {restored} saved answer{'s' if restored != 1 else ''} from last time "
+                                 "{} restored.".format("is" if restored == 1 else "are") if restored else "")
+        if note:
+            children.append(w.HTML(value=render.note_html(note)))
     children += [item.box for item in quiz.items] + [quiz.score]
     quiz._show_keys(quiz.show_answers)
     return w.VBox(children)
