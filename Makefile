@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 JOBS ?= auto
 
-.PHONY: venv test lab handouts exercises workspace update validate bench slides clean
+.PHONY: venv test lab handouts decks exercises workspace update validate bench slides clean
 
 venv: $(STAMP)
 	@$(BIN)/python -m turn_east.make.gitfilter install --quiet
@@ -26,13 +26,20 @@ $(HUB_STAMP): $(STAMP)
 	 else $(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,git,hub]'; fi
 	@touch $(HUB_STAMP)
 
+# Slide decks need reveal.js, which the [slides] extra brings (inside sphinx-revealjs); `make handouts` does not.
+SLIDES_STAMP := $(VENV)/.installed-slides
+$(SLIDES_STAMP): $(STAMP)
+	@if test -x $(BIN)/uv; then $(BIN)/uv pip install -q --python $(BIN)/python -e '.[test,git,slides]'; \
+	 else $(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,git,slides]'; fi
+	@touch $(SLIDES_STAMP)
+
 # Two phases: everything but the browser and hub tests in parallel (nbval executes every notebook), then
 # the headless-Chromium tests and the JupyterHub class one at a time, as they are fragile on a loaded machine.
 # The same Makefile serves a student release (`turn-east release`), which has no solutions/, no hub tests
 # (so no [hub] extra) and no browser tests: folders that are not there are left out, and the second phase
 # finding no test (pytest's exit status 5) is not a failure.
 TEST_PATHS := $(wildcard tests notebooks exercises solutions)
-test: venv $(if $(wildcard tests/test_hub_*.py),$(HUB_STAMP))
+test: venv $(if $(wildcard tests/test_hub_*.py),$(HUB_STAMP)) $(if $(wildcard tests/test_decks*.py),$(SLIDES_STAMP))
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile --nbval-lax -p no:cacheprovider -m "not browser and not hub" \
 		$(TEST_PATHS)
 	$(BIN)/python -m pytest -p no:cacheprovider -m "browser or hub" tests || test $$? -eq 5
@@ -52,6 +59,10 @@ lab: venv
 
 handouts: venv
 	$(BIN)/turn-east handouts
+
+# A slide deck per lesson in build/slides/, from the handouts' executed leader copies (rendered first when missing).
+decks: venv $(SLIDES_STAMP)
+	$(BIN)/turn-east decks
 
 exercises: venv
 	$(BIN)/turn-east exercises

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -40,7 +41,7 @@ def rendered(tmp_path_factory):
         rc = handouts.main(["--notebooks-dir", str(FIXTURES), "--lessons", PASS, "--out", str(out), "--jobs", "2",
                             "--pdf"])
         rc2 = handouts.main(["--notebooks-dir", str(FIXTURES), "--lessons", PASS, "--out", str(out),
-                             "--cohort", str(roster)])
+                             "--cohort", str(roster), "--self-contained"])
     assert rc == 0 and rc2 == 0, err.getvalue()
     return out / "handouts"
 
@@ -127,6 +128,31 @@ def test_student_self_check_answers_offline(rendered, browser):
     verdict = form.locator(".te-result").inner_text()
     assert verdict.startswith(("\u2714", "\u2718")), verdict
     assert problems == []
+
+
+def test_a_self_contained_handout_alone_draws_its_charts_and_map_offline(rendered, browser, tmp_path):
+    """--self-contained (here the cohort copy): one file e-mailed or uploaded on its own, opened with nothing
+    beside it and every request that leaves the machine blocked."""
+    from conftest import open_offline
+
+    source = rendered / "cohort" / "anna-lee" / f"{PASS}.html"
+    text = source.read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]*\bsrc=", text), "a self-contained handout loads no script file"
+    assert "Course map of all handouts" not in text, "no link to an index it would not have"
+    alone = tmp_path / "inbox" / f"{PASS}.html"
+    alone.parent.mkdir()
+    shutil.copy(source, alone)
+    page, blocked, problems = open_offline(browser, alone.as_uri())
+    expected = figure_ids(text)
+    for div_id in expected:
+        page.wait_for_selector(f"#{div_id} .main-svg", state="attached", timeout=15_000)
+    page.wait_for_function("""() => [...document.querySelectorAll('.geolayer .layer.coastlines path')]
+        .some(p => (p.getAttribute('d') || '').length > 1000)""", timeout=15_000)
+    assert blocked == [] and problems == []
+    size = alone.stat().st_size
+    print(f"\nself-contained handout with a map: {size / 1e6:.1f} MB")
+    assert 4e6 < size < 9e6, size
+    page.close()
 
 
 def test_pdf_printed_for_each_audience(rendered):

@@ -54,3 +54,27 @@ def test_a_png_export_and_a_bad_format(tmp_path):
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     with pytest.raises(ExportError, match="format 'bmp' is not supported"):
         write_images({"tone": fig}, tmp_path, format="bmp")
+
+
+def test_one_lessons_charts_export_in_their_printed_form(tmp_path, capsys):
+    """`turn-east figures --lessons 05`: only lesson 05's charts, as its cells call them, without the menus,
+    slider or play button of the screen version (they do nothing in an image)."""
+    from turn_east.cli import main as turn_east
+
+    assert turn_east(["figures", "--lessons", "05", "--format", "svg", "--out", str(tmp_path)]) == 0
+    calls = export.lesson_chart_calls(repo_notebook("05_stage_4_war_and_alliance"))
+    names = sorted(p.stem for p in tmp_path.glob("*.svg"))
+    assert names == sorted(f"05_stage_4_war_and_alliance-{n}-{name}" for n, (name, _) in enumerate(calls, 1))
+    assert ("strategic_triangle", {"period": "stage-4"}) in calls
+    for path in tmp_path.glob("*.svg"):
+        svg = path.read_text(encoding="utf-8")
+        assert "updatemenu" not in svg and "slider" not in svg, path.name
+        assert "Source: turn-east course data" in svg.replace("&nbsp;", " "), f"{path.name}: no source line"
+    assert turn_east(["figures", "--lessons", "99", "--out", str(tmp_path)]) == 2
+    assert "no lesson matches '99'" in capsys.readouterr().err
+
+
+def repo_notebook(lesson_id):
+    from conftest import ROOT
+
+    return ROOT / "notebooks" / f"{lesson_id}.ipynb"

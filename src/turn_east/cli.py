@@ -3,6 +3,7 @@
     turn-east validate [DATA_DIR]     check the course data (tables and quiz bank)
     turn-east handouts [...]          render lessons to build/handouts/
     turn-east figures [...]           every chart as PNG/SVG/PDF for slides and print
+    turn-east decks [...]             a slide deck per lesson (reveal.js, offline) in build/slides/
     turn-east exercises [...]         generate exercises/ from solutions/
     turn-east workspace [...]         copy the exercises into my-work/
     turn-east lesson-metadata [--check]  set the lessons' slide types, collapse leader notes (also: slides)
@@ -18,6 +19,7 @@ import sys
 
 from turn_east import data
 from turn_east.make import exercises, export, hub, refresh, release, slides, workspace
+from turn_east.make.decks import cli as decks
 from turn_east.make.handouts import cli as handouts
 
 
@@ -44,6 +46,8 @@ COMMANDS = (
     ("validate", "check the course data (exit 1 with one line per problem)", _add_validate, _validate),
     ("handouts", "render lessons to offline HTML handouts in build/handouts/", handouts.add_arguments, handouts.run),
     ("figures", "write every chart of the course as an image (offline)", export.add_arguments, export.run),
+    ("decks", "a slide deck per lesson for the projector (offline reveal.js) in build/slides/",
+     decks.add_arguments, decks.run),
     ("exercises", "generate exercises/ from solutions/ (idempotent)", exercises.add_arguments, exercises.run),
     ("workspace", "copy the exercises into my-work/ (never overwrites)", workspace.add_arguments, workspace.run),
     ("lesson-metadata", "set every lesson cell's slide type and collapse the leader notes", slides.add_arguments,

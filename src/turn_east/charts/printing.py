@@ -11,6 +11,7 @@ Pure: a figure in, a new figure and two strings out; the figure given is not cha
 """
 from __future__ import annotations
 
+import math
 import re
 
 import plotly.graph_objects as go
@@ -19,8 +20,14 @@ import plotly.graph_objects as go
 PRINT_WIDTH = 680
 #: The printed plot area's background: white to the eye, and a fill the PDF tests can find (0.988 grey).
 PLOT_BG = "#FCFCFC"
-MAX_HEIGHT = 560
+MAX_HEIGHT = 500
+LEGEND_CHAR = 6.4      # pixels per character of an 11 px legend entry (a generous average)
+LEGEND_SYMBOL = 48     # pixels of an entry's symbol and gaps
+MAP_WIDTH = 0.8        # a printed map is made tall enough to span this share of the text width
+MAX_MAP_HEIGHT = 760
 HEATMAP_ROW = 22  # pixels per row a printed heatmap keeps, however many rows it has
+HEATMAP_LABEL = 20  # characters of a heatmap's row label per line
+HEATMAP_FONT = 10   # pixels: a printed heatmap's row labels
 _TAGS = re.compile(r"<[^>]+>")
 
 
@@ -88,6 +95,26 @@ def _wrap_ticks(labels, width: int = 22):
     return out
 
 
+def _mercator_aspect(geo: dict) -> float | None:
+    """Width / height of a Mercator map's lon/lat ranges, or None for another map."""
+    if not isinstance(geo, dict) or (geo.get("projection") or {}).get("type") != "mercator":
+        return None
+    lon, lat = (geo.get("lonaxis") or {}).get("range"), (geo.get("lataxis") or {}).get("range")
+    if not (lon and lat and len(lon) == 2 and len(lat) == 2):
+        return None
+    y = [math.log(math.tan(math.pi / 4 + math.radians(v) / 2)) for v in lat]
+    return math.radians(abs(lon[1] - lon[0])) / abs(y[1] - y[0])
+
+
+def _map_height(geo, width: int, margin: dict) -> int:
+    """The height at which a map, which keeps its shape, fills MAP_WIDTH of the page's text width."""
+    aspect = _mercator_aspect(geo)
+    if not aspect:
+        return 0
+    plot_w = min(width - margin.get("l", 0) - margin.get("r", 0), MAP_WIDTH * width)
+    return min(MAX_MAP_HEIGHT, int(margin["t"] + margin["b"] + plot_w / aspect + 1))
+
+
 def printable(fig, *, width: int = PRINT_WIDTH) -> tuple[go.Figure, str, str, str]:
     """``(figure, title, source, controls)``: the figure as it prints, its title and source line as plain
     text for the page to set, and a sentence on the screen version's controls ("" when it has none)."""
@@ -105,9 +132,14 @@ def printable(fig, *, width: int = PRINT_WIDTH) -> tuple[go.Figure, str, str, st
         layout.pop(key, None)
     layout["title"] = {"text": ""}
     layout["annotations"] = [a for a in layout.get("annotations") or [] if a.get("name") != "source"]
-    for a in layout["annotations"]:  # annotations below the plot: keep them inside the figure
+    below_lines = 0
+    for a in layout["annotations"]:  # annotations below the plot: inside the figure, wrapped to its width
         if a.get("yref") == "paper" and a.get("y", 1) <= 0 and a.get("yanchor") == "top":
             a["yshift"] = max(a.get("yshift", 0), -6)
+            size = (a.get("font") or {}).get("size") or 12
+            if a.get("text") and a.get("xanchor", "left") == "left":
+                a["text"] = _wrap_ticks([plain(a["text"])], int(width / (0.56 * size)))[0]
+                below_lines += a["text"].count("<br>") + 1
     has_colorbar = False
     for t in data:
         if isinstance(t.get("colorbar"), dict) or t.get("type") in ("heatmap", "choropleth"):
@@ -134,8 +166,16 @@ def printable(fig, *, width: int = PRINT_WIDTH) -> tuple[go.Figure, str, str, st
     n_legend = sum(1 for t in data if t.get("showlegend", True) is not False and t.get("name"))
     bottom = int(margin.get("b", 90))
     bottom = min(bottom, 80)
-    if shows_legend:
-        bottom += 24 * max(1, -(-n_legend // 3))  # about three entries a row
+    if below_lines and not any(k.startswith("xaxis") for k in layout):  # a map: the note is all that is below
+        bottom = 14 + 15 * below_lines
+    elif below_lines:
+        bottom += 15 * below_lines
+    if shows_legend:  # entries in columns as wide as the longest one: never past the right edge
+        longest = max((len(plain(t.get("name"))) for t in data if t.get("showlegend", True) is not False
+                       and t.get("name")), default=0)
+        per_row = max(1, min(3, int(0.97 * width // (longest * LEGEND_CHAR + LEGEND_SYMBOL))))
+        legend.update(entrywidth=0.97 / per_row, entrywidthmode="fraction")
+        bottom += 24 * max(1, -(-n_legend // per_row))
     if has_colorbar:
         bottom += 56
     margin["b"] = bottom
@@ -146,16 +186,28 @@ def printable(fig, *, width: int = PRINT_WIDTH) -> tuple[go.Figure, str, str, st
             ax["ticktext"] = _wrap_ticks(ax["ticktext"])
         ax["automargin"] = True
         layout[axis] = ax
+    heatmap_rows = False
     for t in data:  # heatmaps label their rows with y values, not ticktext
         if t.get("type") == "heatmap" and t.get("y") is not None and all(isinstance(v, str) for v in t["y"]):
-            t["y"] = _wrap_ticks(t["y"])
+            t["y"] = _wrap_ticks(t["y"], HEATMAP_LABEL)
+            heatmap_rows = True
+    if heatmap_rows:  # row labels in a smaller type, so the cells keep 75 % of the width
+        for axis in [k for k in layout if k.startswith("yaxis")] or ["yaxis"]:
+            ax = dict(layout.get(axis) or {})
+            ax["tickfont"] = dict(ax.get("tickfont") or {}, size=HEATMAP_FONT)
+            axis_title = ax.get("title")
+            if isinstance(axis_title, dict):
+                ax["title"] = dict(axis_title, standoff=4,
+                                   font=dict(axis_title.get("font") or {}, size=HEATMAP_FONT + 1))
+            layout[axis] = ax
     layout["plot_bgcolor"] = PLOT_BG
     if isinstance(layout.get("geo"), dict):
         layout["geo"] = dict(layout["geo"], bgcolor=PLOT_BG)
     height = int(layout.get("height") or 500)
     height = min(MAX_HEIGHT, max(320, height - 120 if "sliders" in (spec.get("layout") or {}) else height))
     rows = max([len(t.get("y") or []) for t in data if t.get("type") == "heatmap"] or [0])
-    layout["height"] = max(height, margin["t"] + margin["b"] + 40 + HEATMAP_ROW * rows)
+    layout["height"] = max(height, margin["t"] + margin["b"] + 40 + HEATMAP_ROW * rows,
+                           _map_height(layout.get("geo"), width, margin))
     layout["width"] = width
     layout["autosize"] = False
     layout["hovermode"] = False

@@ -10,6 +10,7 @@ notebook; the modules here run outside it and make or maintain the course (the `
     handouts/     printable offline handouts: plan, render, post-process, index, command line
     export.py     static images of the charts (kaleido)
     slides.py     slide metadata of the lessons (jupyterlab-rise)
+    decks/        a reveal.js slide deck per lesson, offline, from the executed leader copies
     guide.py      the seminar leader's guide (90-minute plans)
     exercises.py  exercises generated from solutions
     workspace.py  a student's own copy of the exercises

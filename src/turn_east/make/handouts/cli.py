@@ -35,6 +35,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", "-j", type=_jobs_arg, default=os.cpu_count() or 1, metavar="N",
                    help="parallel workers (default: the number of CPUs)")
     p.add_argument("--pdf", action="store_true", help="also print each handout to PDF with headless Chromium")
+    p.add_argument("--self-contained", action="store_true",
+                   help="write each HTML handout as one file with plotly.js (and a map's outlines) inside, to "
+                        "e-mail or upload to a learning platform (about 5 MB, 7 MB with a map)")
     p.add_argument("--paper", choices=("a4", "letter"), default="a4",
                    help="paper size of the PDF and of a browser's Print (default: a4)")
     p.add_argument("--cohort", metavar="CSV",
@@ -42,6 +45,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "student in handouts/cohort/<student>/")
     p.add_argument("--notebooks-dir", metavar="DIR", default=None,
                    help="render the notebooks in this folder instead of the course's lessons (tests, drafts)")
+    p.add_argument("--decks", action="store_true",
+                   help="also make a slide deck per lesson in OUT/slides/ from the leader copies this run "
+                        "executes (needs the leader copies and the [slides] extra; see turn-east decks)")
     p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                    help="when another run is writing into the same --out folder, wait this long for it to "
                         "finish (default: stop at once and say so)")
@@ -75,6 +81,12 @@ def run(args) -> int:
     err = sys.stderr
     try:
         p = make_plan(args)
+        if getattr(args, "decks", False):
+            from turn_east.make.decks import render as decks_render
+
+            if "leader" not in p.audiences:
+                raise UsageError("--decks is made from the leader copies: leave out --audience student (or --cohort)")
+            decks_render.reveal_source()
     except UsageError as exc:
         print(f"turn-east handouts: error: {exc}", file=err)
         print("nothing was rendered", file=err)
@@ -112,6 +124,16 @@ def run(args) -> int:
     print(f"{len(results) - len(failed)} ok, {len(failed)} failed in {wall:.1f} s; index: {handouts / 'index.html'}")
     for r in failed:
         print(failure_report(r), file=err)
+    if getattr(args, "decks", False):
+        from turn_east.make.decks.cli import make_decks, summary
+
+        done = {r.lesson for r in results if r.status == "ok" and r.label == "leader"}
+        ids = [ls.id for ls in p.lessons if ls.id in done and p.course.lesson(ls.id) is not None]
+        try:
+            print(summary(make_decks(p.out, ids, p.course, quiet=quiet)))
+        except RuntimeError as exc:
+            print(f"turn-east handouts: decks: {exc}", file=err)
+            return 1
     if failed:
         print(f"failed renders left the previous handouts in place; executed copies for debugging are in "
               f"{p.out / 'executed'}/*/*.failed.ipynb, kernel messages in {p.out / 'executed' / 'kernels.log'}",

@@ -265,6 +265,7 @@ class Job:
     lesson_ids: tuple = ()   # every lesson of the course: links to them point at their handouts
     prestart_next: bool = False  # more jobs follow: start the next kernel while this one runs
     paper: str = "a4"        # a key of PAPER_SIZES
+    self_contained: bool = False  # plotly.js and the map outlines inlined: one file to e-mail or upload
 
 
 def _rel(target: Path, start: Path) -> str:
@@ -272,7 +273,7 @@ def _rel(target: Path, start: Path) -> str:
 
 
 def build_jobs(lessons, audiences, out: Path, params: dict, *, cohort=None, pdf=False, chromium="",
-               data_version="", lesson_ids=(), paper="a4") -> list[Job]:
+               data_version="", lesson_ids=(), paper="a4", self_contained=False) -> list[Job]:
     handouts = out / "handouts"
     plotly_js = handouts / "plotly.min.js"
     index = handouts / "index.html"
@@ -290,6 +291,7 @@ def build_jobs(lessons, audiences, out: Path, params: dict, *, cohort=None, pdf=
                    parameters=tuple(sorted(injected.items())), plotly_url=_rel(plotly_js, html_dir),
                    geo_url=_rel(handouts / GEO_JS, html_dir),
                    index_url=_rel(index, html_dir), footer=footer, pdf=pdf, chromium=chromium, paper=paper,
+                   self_contained=self_contained,
                    lesson_ids=tuple(lesson_ids) or tuple(ls.id for ls in lessons))
 
     for lesson in lessons:
@@ -357,7 +359,7 @@ def make_plan(args) -> Plan:
     out = Path(args.out).resolve()
     jobs = build_jobs(lessons, audiences, out, injected, cohort=cohort, pdf=args.pdf, chromium=chromium,
                       data_version=course.version, lesson_ids=[ls.id for ls in all_lessons],
-                      paper=getattr(args, "paper", "a4"))
+                      paper=getattr(args, "paper", "a4"), self_contained=getattr(args, "self_contained", False))
     workers = max(1, min(args.jobs, len(jobs) or 1))
     # A worker starts the next kernel during a job only when it will surely get another job.
     jobs = [Job(**{**job.__dict__, "prestart_next": i + workers < len(jobs)}) for i, job in enumerate(jobs)]

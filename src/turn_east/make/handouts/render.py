@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import subprocess
 import tempfile
 import time
@@ -114,12 +115,22 @@ def css_string(text: str) -> str:
     return "".join(out)
 
 
+def inline_scripts(page: str, folder: Path) -> str:
+    """Fill a self-contained handout's script placeholders (``<script data-te-inline="NAME">``) with the text of
+    ``folder/NAME`` (plotly.min.js, the map outlines), so the page needs no other file."""
+    def fill(m):
+        text = (folder / m.group(1)).read_text(encoding="utf-8")
+        return "<script>" + text.replace("</script", "<\\/script") + "</script>"
+    return re.sub(r'<script data-te-inline="([A-Za-z0-9_.-]+)"></script>', fill, page)
+
+
 def _export(job: Job, nb) -> str:
     has_map = any(html_has_map(o.get("data", {}).get("text/html", ""))
                   for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
     resources = {"metadata": {"name": job.title}, "plotly_js_url": job.plotly_url,
                  "geo_js_url": job.geo_url if has_map else "", "te_lesson_ids": list(job.lesson_ids),
-                 "te_course": COURSE_TITLE, "te_index_url": job.index_url, "te_footer": job.footer,
+                 "te_self_contained": job.self_contained, "te_course": COURSE_TITLE,
+                 "te_index_url": "" if job.self_contained else job.index_url, "te_footer": job.footer,
                  "te_audience_label": "Seminar leader's copy" if job.audience == "leader" else "Student handout",
                  "te_notebook": f"notebooks/{Path(job.notebook).name}", "te_paper": PAPER_SIZES[job.paper],
                  "te_running_css": css_string(f"{job.title} \u00b7 "
@@ -130,6 +141,9 @@ def _export(job: Job, nb) -> str:
     if leftovers:
         raise RuntimeError("the handout would load from the internet: "
                            + ", ".join(f"{t} {u}" for t, u in leftovers[:5]))
+    if job.self_contained:
+        # where plotly.min.js lies for this handout (normpath: the handout's own folder may not exist yet)
+        body = inline_scripts(body, Path(os.path.normpath(Path(job.html_path).parent / job.plotly_url)).parent)
     return body
 
 

@@ -30,8 +30,19 @@ def csv_named(sources: list[str]) -> str:
     return ""
 
 
-def wrap_table(table: str, *, notebook: str, csv: str = "", limit: int = PRINT_ROWS) -> str:
-    """One DataFrame table, boxed for the screen and cut for paper (unchanged when it is short)."""
+_CELL = re.compile(r"<td>([^<\s]{1,16})</td>")
+
+
+def mark_short_cells(table: str) -> str:
+    """Cells holding one short token (a date, an id, a number) get ``te-nowrap``: the print stylesheet keeps
+    them on one line, so a row of a printed table takes one line instead of two."""
+    return _CELL.sub(r'<td class="te-nowrap">\1</td>', table)
+
+
+def wrap_table(table: str, *, notebook: str, csv: str = "", limit: int = PRINT_ROWS, verb: str = "printed") -> str:
+    """One DataFrame table, boxed for the screen and cut for paper (unchanged when it is short); ``verb``
+    says what happens to the first rows ("printed"; a slide deck's are "shown")."""
+    table = mark_short_cells(table)
     body = _TBODY.search(table)
     rows = len(_ROW.findall(body.group(2))) if body else 0
     if rows <= limit:
@@ -55,13 +66,14 @@ def wrap_table(table: str, *, notebook: str, csv: str = "", limit: int = PRINT_R
     return (f'<div class="te-table" role="region" tabindex="0" aria-label="Table with {rows} rows (scrolls)">'
             f"{cut}</div>"
             f'<p class="te-table-note te-table-note-screen">{rows} rows; scroll the box to see them all.</p>'
-            f'<p class="te-table-note te-table-note-print">The first {limit} of {rows} rows are printed. '
+            f'<p class="te-table-note te-table-note-print">The first {limit} of {rows} rows are {verb}. '
             f"See all {rows} in {where}.</p>")
 
 
-def wrap_tables(page_html: str, *, notebook: str, csv: str = "", limit: int = PRINT_ROWS) -> str:
+def wrap_tables(page_html: str, *, notebook: str, csv: str = "", limit: int = PRINT_ROWS, verb: str = "printed") -> str:
     """Every long DataFrame table of an output's HTML, boxed and cut (see :func:`wrap_table`)."""
-    return _TABLE.sub(lambda m: wrap_table(m.group(0), notebook=notebook, csv=csv, limit=limit), page_html)
+    return _TABLE.sub(lambda m: wrap_table(m.group(0), notebook=notebook, csv=csv, limit=limit, verb=verb),
+                      page_html)
 
 
 def preprocessor_class():
