@@ -22,6 +22,7 @@ from pathlib import Path
 from turn_east import nbfiles, paths
 from turn_east.data import Course, DataError, load_course
 from turn_east.errors import UsageError
+from turn_east.make.fingerprint import clear_cache, execution_fingerprint
 
 AUDIENCES = ("student", "leader")
 COURSE_TITLE = "North Korea in Russia's Turn to the East"
@@ -252,14 +253,21 @@ class Job:
     chromium: str = ""
     lesson_ids: tuple = ()   # every lesson of the course: links to them point at their handouts
     prestart_next: bool = False  # more jobs follow: start the next kernel while this one runs
+    fingerprint: str = ""    # what the execution depends on (turn_east.make.fingerprint), recorded in it
 
 
 def _rel(target: Path, start: Path) -> str:
     return Path(os.path.relpath(target, start)).as_posix()
 
 
+def _fingerprint(notebook: Path, parameters: dict, data_dir) -> str:
+    if not notebook.is_file():
+        return ""  # reported as a failed job
+    return execution_fingerprint(notebook, parameters, data_dir)
+
+
 def build_jobs(lessons, audiences, out: Path, params: dict, *, cohort=None, pdf=False, chromium="",
-               data_version="", lesson_ids=()) -> list[Job]:
+               data_version="", lesson_ids=(), data_dir=None) -> list[Job]:
     handouts = out / "handouts"
     plotly_js = handouts / "plotly.min.js"
     index = handouts / "index.html"
@@ -277,7 +285,8 @@ def build_jobs(lessons, audiences, out: Path, params: dict, *, cohort=None, pdf=
                    parameters=tuple(sorted(injected.items())), plotly_url=_rel(plotly_js, html_dir),
                    geo_url=_rel(handouts / GEO_JS, html_dir),
                    index_url=_rel(index, html_dir), footer=footer, pdf=pdf, chromium=chromium,
-                   lesson_ids=tuple(lesson_ids) or tuple(ls.id for ls in lessons))
+                   lesson_ids=tuple(lesson_ids) or tuple(ls.id for ls in lessons),
+                   fingerprint=_fingerprint(lesson.notebook, injected, data_dir))
 
     for lesson in lessons:
         for audience in audiences:
@@ -317,6 +326,7 @@ def make_plan(args) -> Plan:
 
     Raises UsageError before anything is written.
     """
+    clear_cache()  # the data and code as they are on disk now
     params = dict(parse_param(p) for p in args.param)
     data_dir = params.get("data_dir") if isinstance(params.get("data_dir"), str) else None
     course = course_for(Path(data_dir) if data_dir else None)
@@ -337,8 +347,14 @@ def make_plan(args) -> Plan:
                              "Install it (Debian/Ubuntu: sudo apt-get install chromium) or leave out --pdf.")
     out = Path(args.out).resolve()
     jobs = build_jobs(lessons, audiences, out, injected, cohort=cohort, pdf=args.pdf, chromium=chromium,
-                      data_version=course.version, lesson_ids=[ls.id for ls in all_lessons])
-    workers = max(1, min(args.jobs, len(jobs) or 1))
+                      data_version=course.version, lesson_ids=[ls.id for ls in all_lessons],
+                      data_dir=course.data_dir)
+    return with_jobs(Plan(jobs, course, all_lessons, lessons, audiences, cohort, out, args.jobs), jobs)
+
+
+def with_jobs(p: Plan, jobs: list[Job]) -> Plan:
+    """The plan with only ``jobs`` (e.g. those whose execution cannot be reused), its workers sized to them."""
+    workers = max(1, min(p.workers, len(jobs) or 1))
     # A worker starts the next kernel during a job only when it will surely get another job.
     jobs = [Job(**{**job.__dict__, "prestart_next": i + workers < len(jobs)}) for i, job in enumerate(jobs)]
-    return Plan(jobs, course, all_lessons, lessons, audiences, cohort, out, workers)
+    return Plan(jobs, p.course, p.all_lessons, p.lessons, p.audiences, p.cohort, p.out, workers)
