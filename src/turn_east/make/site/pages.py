@@ -1,0 +1,192 @@
+"""The website's pages that are not lessons, generated from the course data (MyST Markdown from the Jinja
+templates in ``templates/``): the home page, the course map, the glossary, the bibliography and the
+leader's overview. Nothing here lists the lessons by hand: they come from ``lessons.csv``.
+
+Each page function takes the :class:`turn_east.data.Course` and returns the page's text; :func:`pages`
+returns them all by file name, with the table of contents (Sphinx ``toctree`` s on the home page) that
+gives the site its navigation and its previous/next order.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from turn_east.data import Course
+from turn_east.make import guide
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+LESSONS_DIR = "lessons"
+SOURCE_LABEL = "source-{}"
+#: Bibliography sections, in this order, by the ``kind`` of sources.csv; a kind not listed comes last.
+SOURCE_KINDS = {
+    "article": "The article",
+    "book": "Books",
+    "journal": "Journal articles",
+    "report": "Reports",
+    "official": "Official documents and statements",
+    "news": "News reports",
+    "reference": "Reference works",
+}
+# CommonMark's backslash escapes: a character from the data never starts markup.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$])")
+
+
+def md(text) -> str:
+    """Text from the data, safe in MyST Markdown (prose and table cells): markup characters escaped,
+    line breaks folded."""
+    if text is None:
+        return ""
+    return _MD_SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", str(text)).strip())
+
+
+@functools.cache
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)), autoescape=False,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                             undefined=jinja2.StrictUndefined)
+    env.filters["md"] = md
+    return env
+
+
+def render(template: str, **context) -> str:
+    return _env().get_template(template).render(**context)
+
+
+@dataclass(frozen=True)
+class LessonEntry:
+    id: str
+    title: str
+    kind: str
+    covers: str           # the stage or motive it follows, as a title ("" for the map and synthesis)
+    minutes: tuple        # (reading, exercises, discussion)
+    summary: str
+
+    @property
+    def doc(self) -> str:
+        return f"{LESSONS_DIR}/{self.id}"
+
+    @property
+    def total(self) -> int:
+        return sum(self.minutes)
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def lesson_entries(course: Course, ids=None) -> list[LessonEntry]:
+    """The lessons in ``lessons.csv`` order (only ``ids`` when given), with what the pages show of them."""
+    table = course.lessons.sort_values("order", kind="stable").astype(object)
+    rows = table.where(table.notna(), "").to_dict("records")
+    out = []
+    for r in rows:
+        if ids is not None and r["id"] not in ids:
+            continue
+        covers = course.stage_titles.get(r.get("stage") or "", "") or course.motive_titles.get(r.get("motive") or "", "")
+        out.append(LessonEntry(r["id"], str(r["title"]), str(r.get("kind") or ""), covers,
+                               tuple(_int(r.get(k)) for k in ("reading_min", "exercise_min", "discussion_min")),
+                               str(r.get("summary") or "")))
+    return out
+
+
+def _records(df) -> list[dict]:
+    df = df.astype(object)
+    return df.where(df.notna(), "").to_dict("records")
+
+
+def home(course: Course, lessons: list[LessonEntry], *, version: str, toc: list[dict], title: str) -> str:
+    return render("index.md.j2", title=title, lessons=lessons, stages=list(course.stage_titles.values()),
+                  motives=list(course.motive_titles.values()), version=version,
+                  data_version=course.version or "unknown", toc=toc, first=lessons[0] if lessons else None)
+
+
+def course_map(course: Course, lessons: list[LessonEntry]) -> str:
+    stages = _records(course.stages.sort_values("order"))
+    for s in stages:
+        s["span"] = f"{_date(s['start_date'])} to {_date(s['end_date'])}"
+    motives = _records(course.motives.sort_values("order"))
+    return render("course-map.md.j2", lessons=lessons, stages=stages, motives=motives)
+
+
+def _date(value) -> str:
+    try:
+        return f"{value.day} {value:%B %Y}"
+    except (AttributeError, ValueError):
+        return str(value or "")
+
+
+def short_citation(citation: str, words: int = 12) -> str:
+    """A citation cut to its first sentence, at most ``words`` words (the link text of a "Source:" line)."""
+    text = re.sub(r"\s+", " ", str(citation)).strip()
+    first = re.split(r"(?<=[a-z0-9)\"'])\.\s", text, maxsplit=1)[0].rstrip(".")
+    cut = first.split(" ")
+    return " ".join(cut[:words]) + (" ..." if len(cut) > words else "")
+
+
+def glossary(course: Course) -> str:
+    citations = dict(zip(course.sources["id"], course.sources["citation"]))
+    terms = []
+    for r in _records(course.glossary):
+        about = []
+        if r.get("stages"):
+            about.append("*Periods:* " + ", ".join(md(course.stage_titles.get(s, s)) for s in r["stages"]) + ".")
+        if r.get("motives"):
+            about.append("*Motives:* " + ", ".join(md(course.motive_titles.get(m, m)) for m in r["motives"]) + ".")
+        if r.get("source_id"):
+            # a role's text is not Markdown: no escapes, only the characters that would end it removed
+            cited = re.sub(r"[`<>]", "", short_citation(citations.get(r["source_id"], r["source_id"])))
+            about.append(f"*Source:* {{ref}}`{cited} <{SOURCE_LABEL.format(r['source_id'])}>`.")
+        terms.append({"term": re.sub(r"\s+", " ", str(r["term"])).strip(), "definition": r["definition"],
+                      "about": " ".join(about)})
+    terms.sort(key=lambda t: re.sub(r"[^\w ]", "", t["term"]).casefold())  # "no limits" partnership under N
+    return render("glossary.md.j2", terms=terms)
+
+
+def bibliography(course: Course) -> str:
+    sources = _records(course.sources)
+    order = {kind: i for i, kind in enumerate(SOURCE_KINDS)}
+    groups = []
+    for kind in sorted({s["kind"] for s in sources}, key=lambda k: (order.get(k, len(order)), k)):
+        items = sorted((s for s in sources if s["kind"] == kind), key=lambda s: str(s["citation"]).casefold())
+        groups.append({"title": SOURCE_KINDS.get(kind, str(kind).capitalize()), "sources": items})
+    return render("bibliography.md.j2", groups=groups, label=SOURCE_LABEL, count=len(sources))
+
+
+def leaders(course: Course, lessons: list[LessonEntry], *, notebooks_dir=None) -> str:
+    """The leader's overview: how a session runs and each lesson's plan, without the leader notes or answers."""
+    plans = [guide.seminar_plan(course, ls.id, notebooks_dir) for ls in lessons]
+    sections = []
+    for plan in plans:
+        text = plan.to_markdown(show_answers=False)
+        sections.append(re.sub(r"^(#+) ", r"\1# ", text, flags=re.M))  # one level down: under "Plans"
+    blocks, start = [], 0
+    for name, minutes in guide.BLOCKS:
+        blocks.append({"start": start, "minutes": minutes, "name": name})
+        start += minutes
+    return render("leaders.md.j2", blocks=blocks, session=guide.SESSION_MIN, overview=guide.overview_markdown(plans),
+                  plans=sections, lessons=lessons)
+
+
+#: The site's navigation below the home page: captions and the generated pages under each ("lessons" stands
+#: for every lesson, in lessons.csv order). This order is also the order of the previous/next links.
+NAVIGATION = (("The course", ("course-map",)), ("Lessons", ("lessons",)),
+              ("Reference", ("glossary", "bibliography")), ("For seminar leaders", ("leaders",)))
+
+
+def toc(lessons: list[LessonEntry], generated) -> list[dict]:
+    """:data:`NAVIGATION` with the lessons filled in and only the pages that exist (``generated``)."""
+    out = []
+    for caption, names in NAVIGATION:
+        docs = [d for name in names for d in ([ls.doc for ls in lessons] if name == "lessons" else [name])
+                if name == "lessons" or name in generated]
+        if docs:
+            out.append({"caption": caption, "docs": docs})
+    return out
