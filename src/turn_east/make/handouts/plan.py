@@ -19,7 +19,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from turn_east import nbfiles, paths
+from turn_east import __version__, nbfiles, paths
 from turn_east.data import Course, DataError, load_course
 from turn_east.errors import UsageError
 from turn_east.make.fingerprint import clear_cache, execution_fingerprint
@@ -278,8 +278,8 @@ def build_jobs(lessons, audiences, out: Path, params: dict, *, cohort=None, pdf=
         html_path = html_dir / f"{lesson.id}.html"
         injected = {**params, "render": "static", "audience": audience,
                     "show_answers": audience == "leader", **extra}
-        footer = (f"{COURSE_TITLE} - {lesson.title} - {label} handout{who} - "
-                  f"data version {data_version or 'unknown'} - rendered {today}")
+        footer = (f"{COURSE_TITLE} - {lesson.title} - {label} handout{who} - version {__version__} "
+                  f"(course data version {data_version or 'unknown'}) - rendered {today}")
         return Job(lesson=lesson.id, title=lesson.title, notebook=str(lesson.notebook), audience=audience,
                    label=label, html_path=str(html_path), executed_path=str(exec_dir / f"{lesson.id}.ipynb"),
                    parameters=tuple(sorted(injected.items())), plotly_url=_rel(plotly_js, html_dir),
