@@ -86,6 +86,19 @@ def _handouts_args(args, audience: str) -> argparse.Namespace:
                               pdf=False, cohort=None, notebooks_dir=None)
 
 
+def site_plan(p: Plan) -> Plan:
+    """The handouts' plan narrowed to the site's pages: the course's lessons (not the notebooks that only
+    print as leaders' handouts, such as the leader guide), one job each."""
+    lessons = [ls for ls in p.lessons if not ls.leader_only]
+    ids = {ls.id for ls in lessons}
+    narrowed = with_jobs(p, [job for job in p.jobs if job.lesson in ids])
+    narrowed.lessons = lessons
+    missing = ids - {job.lesson for job in narrowed.jobs}
+    if missing:
+        raise SiteError(f"no execution planned for {', '.join(sorted(missing))}")
+    return narrowed
+
+
 def ensure_executions(p: Plan, *, progress=None, lock_wait: float = 0.0) -> tuple[list[str], list[str]]:
     """Reuse every execution whose fingerprint matches; render the other lessons with the handouts' batch.
 
@@ -141,7 +154,9 @@ def site_sources(p: Plan, audience: str, config: SiteConfig) -> dict[str, str | 
 
     lessons_conf = {}
     all_ids = [ls.id for ls in p.all_lessons]
-    for job, lesson in zip(p.jobs, p.lessons):
+    jobs = {job.lesson: job for job in p.jobs}
+    for lesson in p.lessons:
+        job = jobs[lesson.id]
         executed = json.loads(Path(job.executed_path).read_text(encoding="utf-8"))
         links = launch_links(lesson.id, repository=config.repository, branch=config.branch,
                              binderhub=config.binderhub, jupyterhub=config.jupyterhub)
@@ -218,7 +233,7 @@ def build_site(args, *, config: SiteConfig, progress=None, log=print) -> SiteRes
     out = Path(args.out).resolve()
     result = SiteResult(site_folder(out, audience), placeholders=config.placeholders())
     t0 = time.perf_counter()
-    p = make_plan(_handouts_args(args, audience))
+    p = site_plan(make_plan(_handouts_args(args, audience)))
     result.timings["plan"] = time.perf_counter() - t0
 
     t = time.perf_counter()

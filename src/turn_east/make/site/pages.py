@@ -18,6 +18,7 @@ import jinja2
 
 from turn_east.data import Course
 from turn_east.make import guide
+from turn_east.session import BLOCK_NAMES, SESSION_MIN
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 LESSONS_DIR = "lessons"
@@ -167,12 +168,12 @@ def leaders(course: Course, lessons: list[LessonEntry], *, notebooks_dir=None) -
     for plan in plans:
         text = plan.to_markdown(show_answers=False)
         sections.append(re.sub(r"^(#+) ", r"\1# ", text, flags=re.M))  # one level down: under "Plans"
-    blocks, start = [], 0
-    for name, minutes in guide.BLOCKS:
-        blocks.append({"start": start, "minutes": minutes, "name": name})
-        start += minutes
-    return render("leaders.md.j2", blocks=blocks, session=guide.SESSION_MIN, overview=guide.overview_markdown(plans),
-                  plans=sections, lessons=lessons)
+    rows = []
+    for ls, plan in zip(lessons, plans):
+        minutes = dict(plan.blocks)
+        rows.append({"title": ls.title, "doc": ls.doc, "blocks": [minutes.get(name, 0) for name in BLOCK_NAMES]})
+    return render("leaders.md.j2", session=SESSION_MIN, block_names=BLOCK_NAMES, rows=rows,
+                  overview=guide.overview_markdown(plans), plans=sections)
 
 
 #: The site's navigation below the home page: captions and the generated pages under each ("lessons" stands
