@@ -3,6 +3,7 @@ pages, execution fingerprints. The built site itself is checked in Chromium by t
 
 from __future__ import annotations
 
+import argparse
 import copy
 import json
 import re
@@ -15,6 +16,7 @@ import pytest
 from turn_east.errors import UsageError
 from turn_east.make import fingerprint, hub
 from turn_east.make.hub import HubLinkError
+from turn_east.make.site import build as site_build
 from turn_east.make.site import config as site_config
 from turn_east.make.site import lessons as site_lessons
 from turn_east.make.site import pages
@@ -233,3 +235,67 @@ def test_recorded_fingerprint_is_read_back_and_absent_otherwise(tmp_path):
     assert fingerprint.recorded(tmp_path / "missing.ipynb") is None
     (tmp_path / "broken.ipynb").write_text("{", encoding="utf-8")
     assert fingerprint.recorded(tmp_path / "broken.ipynb") is None
+
+
+def test_leader_build_overview_gives_the_answers(course):
+    text = pages.leaders(course, pages.lesson_entries(course, {LESSON}), show_answers=True)
+    assert "*Answer:*" in text and "leader's copy of the site" in text
+
+
+# ------------------------------------------------------------------------------ building: plan, sources, output
+def test_site_plan_keeps_the_course_lessons_only(course):
+    from turn_east.make.handouts.plan import make_plan
+
+    args = site_build._handouts_args(argparse.Namespace(lessons=None, out="build", jobs=2), "leader")
+    plan = make_plan(args)
+    assert any(ls.leader_only for ls in plan.lessons)  # the leader guide prints as a leader's handout
+    narrowed = site_build.site_plan(plan)
+    ids = list(course.lessons.sort_values("order")["id"])
+    assert [ls.id for ls in narrowed.lessons] == ids and [j.lesson for j in narrowed.jobs] == ids
+    assert all(j.fingerprint for j in narrowed.jobs)
+
+
+def test_sources_are_rewritten_only_where_they_changed(tmp_path):
+    src = tmp_path / "src"
+    site_build._sync(src, {"a.md": "one", "lessons/b.ipynb": "{}", "lessons/c.ipynb": "{}"})
+    stamp = (src / "a.md").stat().st_mtime_ns
+    site_build._sync(src, {"a.md": "one", "lessons/b.ipynb": "{ }"})
+    assert (src / "a.md").stat().st_mtime_ns == stamp  # unchanged: Sphinx does not reread it
+    assert (src / "lessons" / "b.ipynb").read_text() == "{ }"
+    assert not (src / "lessons" / "c.ipynb").exists()  # a lesson gone from the course goes from the site
+
+
+def test_publish_replaces_the_site_in_one_step_and_leaves_no_theme_macros(tmp_path):
+    html, dest = tmp_path / "html", tmp_path / "site"
+    (html / "_static").mkdir(parents=True)
+    (html / "index.html").write_text("new", encoding="utf-8")
+    (html / "_static" / "webpack-macros.html").write_text("{% macro %}", encoding="utf-8")
+    (html / ".buildinfo").write_text("x", encoding="utf-8")
+    dest.mkdir()
+    (dest / "index.html").write_text("old", encoding="utf-8")
+    (dest / "stale.html").write_text("old", encoding="utf-8")
+    site_build.publish(html, dest)
+    assert sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*")) == ["_static", "index.html"]
+    assert (dest / "index.html").read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["html", "site"]
+
+
+def test_offline_check_names_the_page_and_what_it_would_load(tmp_path):
+    (tmp_path / "lessons").mkdir()
+    (tmp_path / "ok.html").write_text('<script src="_static/plotly.min.js"></script><a href="https://x.org">x</a>',
+                                      encoding="utf-8")
+    (tmp_path / "lessons" / "bad.html").write_text(
+        '<link rel="stylesheet" href="https://fonts.example.com/a.css"><img src="//cdn.example.com/i.png">',
+        encoding="utf-8")
+    assert site_build.offline_problems(tmp_path) == [
+        "lessons/bad.html: link https://fonts.example.com/a.css", "lessons/bad.html: img //cdn.example.com/i.png"]
+
+
+def test_command_line_mistakes_stop_before_anything_is_built(tmp_path, capsys):
+    from turn_east.cli import main
+
+    assert main(["site", "--out", str(tmp_path), "--hub", "hub.uni.edu"]) == 2
+    assert "hub address 'hub.uni.edu' is not an http(s) address" in capsys.readouterr().err
+    assert main(["site", "--out", str(tmp_path), "--lessons", "99"]) == 2
+    assert "no lesson matches '99'" in capsys.readouterr().err
+    assert not (tmp_path / "site").exists() and not (tmp_path / "executed").exists()

@@ -51,6 +51,11 @@ def _folder_digest(folder: str, skip: tuple[str, ...] = ()) -> str:
     return h.hexdigest()
 
 
+def folder_digest(folder) -> str:
+    """Every file under ``folder`` (names and bytes), as one hash; cached until :func:`clear_cache`."""
+    return _folder_digest(str(Path(folder).resolve()))
+
+
 def kernel_code_digest() -> str:
     """The package as a lesson's kernel runs it: everything but ``turn_east.make`` (and the data copy)."""
     return _folder_digest(str(paths.PACKAGE_DIR), ("make", "course_data"))

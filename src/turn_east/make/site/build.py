@@ -58,6 +58,10 @@ CONTENT_LICENCE = ("https://creativecommons.org/licenses/by/4.0/", "CC BY 4.0")
 CODE_LICENCE = ("https://opensource.org/license/mit", "MIT")
 
 
+LEADER_BANNER = ("Seminar leader's copy: leader notes and answer keys are shown. Do not publish it where "
+                 "students can read it.")
+
+
 class SiteError(TurnEastError):
     """The site could not be built; the message lists every reason. The previous site is left in place."""
 
@@ -146,14 +150,14 @@ def site_sources(p: Plan, audience: str, config: SiteConfig) -> dict[str, str | 
         "course-map": site_pages.course_map(course, entries),
         "glossary": site_pages.glossary(course),
         "bibliography": site_pages.bibliography(course),
-        "leaders": site_pages.leaders(course, entries),
+        "leaders": site_pages.leaders(course, entries, show_answers=audience == "leader"),
     }
     toc = site_pages.toc(entries, generated)
     files: dict[str, str | bytes] = {f"{name}.md": text for name, text in generated.items()}
     files["index.md"] = site_pages.home(course, entries, version=__version__, toc=toc, title=COURSE_TITLE)
 
     lessons_conf = {}
-    all_ids = [ls.id for ls in p.all_lessons]
+    on_site = [ls.id for ls in p.lessons]  # a link to a lesson left out of a draft site keeps its text only
     jobs = {job.lesson: job for job in p.jobs}
     for lesson in p.lessons:
         job = jobs[lesson.id]
@@ -161,7 +165,7 @@ def site_sources(p: Plan, audience: str, config: SiteConfig) -> dict[str, str | 
         links = launch_links(lesson.id, repository=config.repository, branch=config.branch,
                              binderhub=config.binderhub, jupyterhub=config.jupyterhub)
         download = f"{DOWNLOADS}/{lesson.id}.ipynb"
-        nb = site_notebook(executed, lesson.row, audience=audience, lesson_ids=all_ids, links=links,
+        nb = site_notebook(executed, lesson.row, audience=audience, lesson_ids=on_site, links=links,
                            download=f"../{download}")
         files[f"{site_pages.LESSONS_DIR}/{lesson.id}.ipynb"] = nbfiles.writes(nb)
         files[download] = clean_notebook(Path(lesson.notebook).read_text(encoding="utf-8"), str(lesson.notebook))
@@ -172,7 +176,8 @@ def site_sources(p: Plan, audience: str, config: SiteConfig) -> dict[str, str | 
     files["conf.py"] = site_pages.render(
         "conf.py.j2", title=COURSE_TITLE, copyright=f"{year}, the turn-east contributors", version=__version__,
         repository=config.repository, branch=config.branch or "main", lessons=lessons_conf,
-        footer=_footer(__version__, course.version))
+        footer=_footer(__version__, course.version), site_code=fingerprint.folder_digest(Path(__file__).parent),
+        announcement=LEADER_BANNER if audience == "leader" else "")
     files["_static/turn-east.css"] = (site_pages.TEMPLATES_DIR.parent / "static" / "turn-east.css").read_text(encoding="utf-8")
     files[f"_static/{GEO_JS}"] = handout_assets.geo_assets_js()
     import plotly

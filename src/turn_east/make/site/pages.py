@@ -161,18 +161,19 @@ def bibliography(course: Course) -> str:
     return render("bibliography.md.j2", groups=groups, label=SOURCE_LABEL, count=len(sources))
 
 
-def leaders(course: Course, lessons: list[LessonEntry], *, notebooks_dir=None) -> str:
-    """The leader's overview: how a session runs and each lesson's plan, without the leader notes or answers."""
+def leaders(course: Course, lessons: list[LessonEntry], *, show_answers: bool = False, notebooks_dir=None) -> str:
+    """The leader's overview: how a session runs and each lesson's plan; without the live questions' answers
+    unless ``show_answers`` (the leader build)."""
     plans = [guide.seminar_plan(course, ls.id, notebooks_dir) for ls in lessons]
     sections = []
     for plan in plans:
-        text = plan.to_markdown(show_answers=False)
+        text = plan.to_markdown(show_answers=show_answers, course=course)
         sections.append(re.sub(r"^(#+) ", r"\1# ", text, flags=re.M))  # one level down: under "Plans"
     rows = []
     for ls, plan in zip(lessons, plans):
         minutes = dict(plan.blocks)
         rows.append({"title": ls.title, "doc": ls.doc, "blocks": [minutes.get(name, 0) for name in BLOCK_NAMES]})
-    return render("leaders.md.j2", session=SESSION_MIN, block_names=BLOCK_NAMES, rows=rows,
+    return render("leaders.md.j2", show_answers=show_answers, session=SESSION_MIN, block_names=BLOCK_NAMES, rows=rows,
                   overview=guide.overview_markdown(plans), plans=sections)
 
 

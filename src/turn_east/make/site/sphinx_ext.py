@@ -7,6 +7,9 @@ Two things the engine cannot know about this course:
   holds a plotly figure gets ``_static/plotly.min.js`` (from the plotly package), and one whose figures
   draw a map also gets ``_static/plotly-geo-topojson.js`` (the course's own outlines, so plotly.js never
   fetches them from its CDN). Both load before the body, from the site itself. Other pages load neither.
+* **Heading anchors.** The quizzes' "Reread" links point at a heading by the id JupyterLab and the
+  handouts give it (:func:`turn_east.nbfiles.heading_anchor`: the text with hyphens for spaces); Sphinx's
+  own ids are lower-case slugs, so every section also gets that id.
 * **Accessible names.** myst-nb's toggle of a folded code cell is named by the text it shows.
 * **The lesson's buttons.** Through the book theme's own header buttons (the ``header_buttons`` its
   template renders), a lesson page offers: download the lesson notebook (the clean notebook as git keeps
@@ -19,6 +22,7 @@ from __future__ import annotations
 from html import escape
 
 from turn_east.make.handouts.plan import GEO_JS
+from turn_east.nbfiles import heading_anchor
 from turn_east.paths import html_has_map
 
 PLOTLY_JS = "plotly.min.js"
@@ -55,6 +59,18 @@ def add_lesson_buttons(app, pagename, templatename, context, doctree):
                                              "icon": "fas fa-rocket", "buttons": buttons, "label": "launch-buttons"})
 
 
+def add_heading_anchors(app, doctree):
+    """Give every section the id the course's links use for its heading (beside Sphinx's own)."""
+    from docutils import nodes
+
+    taken = {i for node in doctree.findall(nodes.Element) for i in node.get("ids", [])}
+    for section in doctree.findall(nodes.section):
+        anchor = heading_anchor(section[0].astext())
+        if anchor and anchor not in taken:
+            section["ids"].append(anchor)
+            taken.add(anchor)
+
+
 def visit_hidden_input(self, node):
     """myst-nb's folded code cell, with the toggle named by its visible text ("Show code cell source"):
     myst-nb names it "Toggle hidden content", which a screen reader user cannot match with what is shown
@@ -76,6 +92,9 @@ def setup(app):
     app.setup_extension("myst_nb")
     app.add_node(HideCodeCellNode, override=True, html=(visit_hidden_input, depart_hidden_input))
     app.add_config_value("turn_east_lessons", {}, "html", types=[dict])
+    # the digest of this package's site code: when it changes, Sphinx rereads every page
+    app.add_config_value("turn_east_site_code", "", "env", types=[str])
+    app.connect("doctree-read", add_heading_anchors)
     app.connect("html-page-context", add_page_assets)
     # after the book theme has made its header_buttons list (priority 501)
     app.connect("html-page-context", add_lesson_buttons, priority=502)
