@@ -76,8 +76,9 @@ def main(argv=None) -> int:
             print(f"{name:<28} {value:8.1f} {target:>8}")
         print(f"after make handouts, each run: {', '.join(f'{t:.1f}' for t in after)} s; "
               f"rebuild: {', '.join(f'{t:.1f}' for t in rebuild)} s")
-        print(f"{pages} HTML pages, {size_mb(site):.1f} MB (plotly.min.js {size_mb(site / '_static') :.1f} MB "
-              "of _static, loaded only by pages with charts)")
+        plotly_mb = (site / "_static" / "plotly.min.js").stat().st_size / 1e6
+        print(f"{pages} HTML pages, {size_mb(site):.1f} MB in all; _static {size_mb(site / '_static'):.1f} MB, of "
+              f"which plotly.min.js {plotly_mb:.1f} MB (loaded only by pages with charts)")
     return 0
 
 
