@@ -259,7 +259,9 @@ def test_timeline_era_bands_equal_stages_table(course):
     for _, row in st.iterrows():
         label = labels[f"era:{row['id']}"]
         assert label.text == short[row["id"]]
-        assert _norm_hover(label.hovertext) == " ".join(str(row["title"]).split())
+        ours = row.get("defined_by") == "course"
+        assert _norm_hover(label.hovertext) == " ".join(str(row["title"]).split()) + (
+            " (the course's own period, after the article)" if ours else "")
     # neighbouring bands differ in shade, so eras stay distinct in greyscale
     fills = [b.fillcolor for b in bands]
     assert all(f1 != f2 for f1, f2 in zip(fills, fills[1:]))
@@ -335,7 +337,7 @@ def test_timeline_filters_remove_what_they_should(course, kwargs):
     if "stages" in kwargs and n:
         wanted = [kwargs["stages"]] if isinstance(kwargs["stages"], str) else kwargs["stages"]
         bands = [s.name for s in fig.layout.shapes if (s.name or "").startswith("era:")]
-        assert bands == [f"era:{w}" for w in PERIODS if w in wanted]
+        assert bands == [f"era:{w}" for w in course.periods if w in wanted]
 
 
 def test_timeline_by_actor_uses_actor_lanes_and_colours(course):
@@ -369,7 +371,7 @@ def test_timeline_menu_buttons_filter_in_figure(course):
     assert zoom["All years"].args[0]["xaxis.range"] == list(fig.layout.xaxis.range)
     titles = short_titles(course)
     st = course.stages.set_index("id")
-    for sid in PERIODS:
+    for sid in course.periods:
         want = ev.loc[ev["stage"].map(_stage) == sid, "date"]
         if len(want):
             b = zoom[f"Stage: {titles[sid]}"]
@@ -551,7 +553,7 @@ def test_map_summit_venues_by_stage_and_stage_filter(course):
     got = {}
     for t in fig.data:
         if t.legendgroup == "summits":
-            sid = [p for p in PERIODS if t.marker.color == charts.STAGE_COLORS[p]]
+            sid = [p for p in course.periods if t.marker.color == charts.stage_colors(course)[p]]
             assert len(sid) == 1
             got[sid[0]] = sorted(t.customdata)
     want = {s: sorted(set(g["place"])) for s, g in summits.groupby(summits["stage"].map(_stage))}
@@ -586,7 +588,8 @@ def test_activity_by_stage_counts(course):
     ev = course.events[course.events["stage"].notna()]
     fig = charts.activity_by_stage(course)
     assert list(fig.data[0].y) == [int((ev["stage"].map(_stage) == p).sum()) for p in course.periods]
-    assert list(fig.data[0].marker.color) == [charts.STAGE_COLORS[p] for p in course.periods]
+    assert list(fig.data[0].marker.color) == [charts.stage_colors(course)[p] for p in course.periods]
+    assert len(set(fig.data[0].marker.color)) == len(course.periods), "one colour per period"
     fig2 = charts.activity_by_stage(course, pairs=[("PRK", "RUS"), ("RUS", "KOR"), ("USA", "PRK")])
     assert len(fig2.data) == 3
     colors = dict(zip(course.actors["id"], course.actors["color"].str.upper()))

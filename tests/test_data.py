@@ -41,7 +41,10 @@ def test_the_bundled_data_load_into_typed_tables(course):
     assert pd.api.types.is_datetime64_any_dtype(ev["date"])
     assert pd.api.types.is_datetime64_any_dtype(ev["end_date"])
     assert isinstance(ev["stage"].dtype, pd.CategoricalDtype) and ev["stage"].cat.ordered
-    assert list(ev["stage"].cat.categories) == course.periods == ["prelude", "stage-1", "stage-2", "stage-3", "stage-4"]
+    with (DATA / "stages.csv").open(encoding="utf-8", newline="") as f:
+        in_file = [r["id"] for r in sorted(csv.DictReader(f), key=lambda r: int(r["order"]))]
+    assert list(ev["stage"].cat.categories) == course.periods == in_file
+    assert course.periods[:5] == ["prelude", "stage-1", "stage-2", "stage-3", "stage-4"], "the article's periods first"
     assert all(isinstance(v, list) for v in ev["actors"]) and all(isinstance(v, list) for v in ev["motives"])
     assert ev["date"].is_monotonic_increasing
     assert course.relations["score"].dtype.kind == "i"
@@ -53,10 +56,27 @@ def test_counts_the_issue_asks_for(course):
     in_range = ev[(ev.date >= "2000-01-01") & (ev.date <= "2024-12-31")]
     assert len(in_range) >= 70
     assert set(ev["stage"].dropna().unique()) == set(course.periods), "every period has events"
-    assert len(course.relations) == 21 * 5
+    assert len(course.relations) == 21 * len(course.periods)
     assert len(course.glossary) >= 40
     assert {"RUS", "PRK", "CHN", "USA", "JPN", "KOR", "IND", "UKR", "UNSC"} <= set(course.actors["id"])
-    assert len(course.lessons) == 11
+    assert len(course.lessons) == 12
+
+
+def test_the_epilogue_is_the_courses_own_period_with_sourced_events(course):
+    st = course.stages.set_index("id")
+    assert course.periods[-1] == "epilogue"
+    assert (st["defined_by"] == "course").sum() == 1 and st.loc["epilogue", "defined_by"] == "course"
+    assert str(st.loc["epilogue", "start_date"].date()) == "2025-01-01"
+    ep = course.events[course.events["stage"] == "epilogue"]
+    assert len(ep) >= 30, "issue 17: at least 30 events from 2025-2026"
+    assert set(ep["date"].dt.year) == {2025, 2026}
+    assert ep["date"].max() == st.loc["epilogue", "end_date"], "the period ends with the latest sourced event"
+    assert (ep["date_precision"].astype(str) == "day").sum() >= len(ep) - 1, "dated to the day where known"
+    assert ep["source_id"].isin(course.sources["id"]).all() and (ep["source_id"] != "article").all()
+    rel = course.relations[course.relations["period"] == "epilogue"]
+    assert len(rel) == 21 and rel["justification"].str.len().min() > 40
+    ids = set(ep["id"])
+    assert all(set(r) <= ids for r in rel["events"]), "relation rows cite events of their own period"
 
 
 def test_every_event_the_outline_names_is_dated(course):
@@ -91,7 +111,10 @@ def test_stage_of_follows_the_stage_boundaries(course):
     assert stage_of(course, "2015-05-09") == "stage-2"
     assert stage_of(course, "2019-04-25") == "stage-3"
     assert stage_of(course, "2024-06-19") == "stage-4"
+    assert stage_of(course, "2025-04-26") == "epilogue"
     assert stage_of(course, "1961-07-06") is None
+    last = course.stage_spans[course.periods[-1]][1]
+    assert stage_of(course, last) == course.periods[-1] and stage_of(course, last + pd.Timedelta(days=1)) is None
 
 
 # The one list of the article's sections and their citation names (research: the garbled copy's headings,
@@ -177,6 +200,26 @@ def test_a_corrupted_cell_is_named_precisely(copy, table, row, field, value, wor
     assert hits, f"no message with {words} in {msgs}"
     if table != "people" or field != "to_year":
         assert rid in hits[0] or field == "id"
+
+
+def test_an_event_after_the_last_period_asks_for_a_period(copy):
+    path = copy / "events.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    last = rows[-1]
+    late = dict(last, id="2031-05-01-late-event", date="2031-05-01", end_date="")
+    with path.open("a", encoding="utf-8", newline="") as f:
+        csv.DictWriter(f, fieldnames=list(last)).writerow(late)
+    msgs, _ = messages(copy)
+    hits = [m for m in msgs if "2031-05-01-late-event" in m]
+    assert len(hits) == 1, msgs
+    assert "'date'" in hits[0] and "no period covers this date; add one to stages.csv or check the date" in hits[0]
+
+
+def test_stage_order_must_follow_the_dates(copy):
+    edit(copy, "stages", 0, "order", "7")
+    msgs, _ = messages(copy)
+    assert any("stages.csv, row 2" in m and "'order'" in m and "should be 0" in m for m in msgs), msgs
 
 
 def test_a_duplicate_id_names_both_rows(copy):

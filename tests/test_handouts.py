@@ -236,13 +236,13 @@ def test_lessons_select_by_id_or_prefix(course):
     assert [ls.id for ls in handouts.select_lessons(lessons, [f"{FAIL},{PASS}"])] == [FAIL, PASS]
     lessons = handouts.discover_lessons(course)
     assert [ls.id for ls in handouts.select_lessons(lessons, ["02"])] == ["02_stage_1_adjusting_to_asia"]
-    assert len(handouts.select_lessons(lessons, ["0"])) == 6
+    assert len(handouts.select_lessons(lessons, ["0"])) == sum(i.startswith("0") for i in course.lessons["id"]) == 7
 
 
 def test_course_lessons_come_from_lessons_csv(course):
     ids = [ls.id for ls in handouts.discover_lessons(course)]
     assert ids[0] == "00_course_map" and ids[-1] == "20_synthesis_weighing_the_argument"
-    assert len(ids) == 11 and "90_leader_guide" not in ids
+    assert ids == list(course.lessons["id"]) and "90_leader_guide" not in ids
 
 
 def test_pdf_without_chromium_is_a_clear_error(tmp_path, monkeypatch):

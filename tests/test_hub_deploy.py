@@ -35,7 +35,7 @@ def test_start_script_fills_my_work_then_becomes_the_server_with_the_hubs_argume
     assert first.returncode == 0, first.stderr
     assert first.stdout.strip().splitlines()[-1] == "singleuser --port=8888 --SingleUserNotebookApp.default_url=/lab"
     copies = sorted(p.name for p in (home / "my-work").glob("*.ipynb"))
-    assert copies == sorted(p.name for p in (root / "exercises").glob("*.ipynb")) and len(copies) == 10
+    assert copies == sorted(p.name for p in (root / "exercises").glob("*.ipynb")) and len(copies) >= 10
 
     # the student's answers survive every later start
     mine = home / "my-work" / copies[0]

@@ -25,7 +25,8 @@ def test_every_lesson_and_exercise_gets_one_link_that_opens_an_existing_notebook
     lessons = [ln for ln in links if ln.kind == "lesson"]
     exercises = [ln for ln in links if ln.kind == "exercise"]
     assert [ln.lesson_id for ln in lessons] == list(course.lessons["id"])
-    assert sorted(ln.lesson_id for ln in exercises) == exercise_ids and len(exercise_ids) == 10
+    assert sorted(ln.lesson_id for ln in exercises) == exercise_ids
+    assert exercise_ids == sorted(p.stem for p in (root / "solutions").glob("*.ipynb")), "one exercise per solution"
     for ln in links:
         parts, q = _query(ln.url)
         assert (parts.scheme, parts.netloc, parts.path) == ("https", "hub.example.edu", "/hub/user-redirect/git-pull")
@@ -98,11 +99,11 @@ def test_special_characters_survive_the_round_trip_through_the_link():
     assert unquote(q["urlpath"]) == "lab/tree/turn-east/notebooks/a b#1.ipynb"
 
 
-def test_cli_prints_every_link_and_takes_the_repo_from_origin(capsys, monkeypatch, course):
+def test_cli_prints_every_link_and_takes_the_repo_from_origin(capsys, monkeypatch, course, root):
     monkeypatch.setattr(hub, "origin_url", lambda root: "git@github.com:example/turn-east.git")
     assert cli.main(["hub-links", "--hub", HUB + "/hub/home", "--branch", "main"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == len(course.lessons) + 10
+    assert len(lines) == len(course.lessons) + len(list((root / "exercises").glob("*.ipynb")))
     assert all("repo=https://github.com/example/turn-east.git&branch=main&targetPath=turn-east" in ln for ln in lines)
     assert lines[0].split()[:2] == ["lesson", "00_course_map"]
     assert lines[-1].split()[:2] == ["exercise", "20_synthesis_weighing_the_argument"]

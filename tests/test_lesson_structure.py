@@ -38,10 +38,12 @@ def narrative_words(nb) -> int:
     return len(re.findall(r"[A-Za-z][A-Za-z'\-]*", text))
 
 
-def test_the_eleven_lessons_are_listed():
-    assert len(LESSONS) == 11
+def test_the_twelve_lessons_are_listed():
+    assert len(LESSONS) == 12
     kinds = {re.sub(r"^\d+_", "", l).split("_")[0] for l in LESSONS}
-    assert {"course", "prelude", "stage", "motive", "synthesis"} <= kinds
+    assert {"course", "prelude", "stage", "epilogue", "motive", "synthesis"} <= kinds
+    on_disk = {p.stem for p in (ROOT / "notebooks").glob("[0-8]*.ipynb")}
+    assert on_disk == set(LESSONS), "every lesson notebook is in lessons.csv, and every listed lesson exists"
 
 
 @pytest.mark.parametrize("lesson", LESSONS)

@@ -80,9 +80,9 @@ def test_a_wheel_installed_in_a_fresh_venv_validates_its_own_data(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in (paths.ENV_DATA_DIR, "PYTHONPATH", "VIRTUAL_ENV")}
     out = subprocess.run([str(_tool(venv, "turn-east")), "validate"], cwd=elsewhere, env=env, **run)
     assert out.returncode == 0, out.stdout + out.stderr
-    with (ROOT / "data" / "questions.csv").open(encoding="utf-8", newline="") as fh:
-        rows = sum(1 for _ in csv.DictReader(fh))  # the bank grows; the wheel must carry all of it
-    assert ": OK (" in out.stdout and f"{rows} questions" in out.stdout
+    with (ROOT / "data" / "questions.csv").open(encoding="utf-8", newline="") as f:
+        n_questions = sum(1 for _ in csv.DictReader(f))
+    assert ": OK (" in out.stdout and f"{n_questions} questions" in out.stdout
     site_data = out.stdout.split(" in ", 1)[1].split(": OK", 1)[0]
     assert Path(site_data).parts[-2:] == ("turn_east", "course_data"), site_data
     assert not Path(site_data).is_relative_to(ROOT), "the installed package must not read the repository"

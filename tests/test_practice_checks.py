@@ -53,7 +53,7 @@ ALL_TASKS = [(lesson, tid) for lesson in LESSONS for tid in tasks_for(lesson)]
 
 
 def test_every_solution_checks_every_task_of_its_lesson():
-    assert len(LESSONS) == 10
+    assert len(LESSONS) == 11
     for lesson in LESSONS:
         assert set(_solution_answers(lesson)) == set(tasks_for(lesson)), lesson
 
@@ -202,6 +202,16 @@ def _w20_t3_order(c, ns):
     return pd.DataFrame({"n_events": n, "score": ns["rus_prk_table"]["score"]})
 
 
+
+def _w06_t2_one_order(c, ns):
+    rows = {}
+    for p in ("stage-4", "epilogue"):
+        e = c.events[c.events["stage"] == p]
+        sel = e[(e.actor_a == "RUS") & (e.actor_b == "PRK")]
+        rows[p] = {"n_events": len(sel), "mean_tone": sel["goldstein"].mean()}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
 WRONG = [
     ("01_prelude_six_party_talks", "t1", lambda c, ns: c.events[(c.events.place == "beijing-diaoyutai")
                                                               & (c.events.event_type == "multilateral")], ["event type"]),
@@ -244,6 +254,28 @@ WRONG = [
     ("05_stage_4_war_and_alliance", "t3", _w05_t3_all, ["stage four only"]),
     ("05_stage_4_war_and_alliance", "t4", lambda c, ns: charts.timeline(c, stages=["stage-4"], color_by="actor"),
      ["actors="]),
+    ("06_epilogue_after_the_article", "t1", lambda c, ns: ns["epilogue"][ns["pair"] & (ns["epilogue"].date > ns["admission"])],
+     [">="]),
+    ("06_epilogue_after_the_article", "t1",
+     lambda c, ns: ns["epilogue"][(ns["epilogue"].actor_a == "RUS") & (ns["epilogue"].actor_b == "PRK")
+                                  & (ns["epilogue"].date >= ns["admission"])], ["either way round"]),
+    ("06_epilogue_after_the_article", "t1",
+     lambda c, ns: ns["epilogue"][ns["epilogue"].actors.map(lambda a: "RUS" in a and "PRK" in a)
+                                  & (ns["epilogue"].date >= ns["admission"])], ["main pair"]),
+    ("06_epilogue_after_the_article", "t1",
+     lambda c, ns: ns["epilogue"][ns["pair"] & (ns["epilogue"].date >= ns["admission"])
+                                  & (ns["epilogue"].date.dt.year == 2025)], ["into 2026"]),
+    ("06_epilogue_after_the_article", "t1", lambda c, ns: ns["epilogue"][ns["pair"]], ["from the day"]),
+    ("06_epilogue_after_the_article", "t2", _w06_t2_one_order, ["order"]),
+    ("06_epilogue_after_the_article", "t2", lambda c, ns: ns["compare"].assign(
+        mean_tone=[ns["pair_rows"](p)["goldstein"].sum() for p in ns["compare"].index]), ["mean"]),
+    ("06_epilogue_after_the_article", "t2", lambda c, ns: ns["compare"].rename(columns={"mean_tone": "tone"}),
+     ["n_events and mean_tone"]),
+    ("06_epilogue_after_the_article", "t3", lambda c, ns: -ns["moved"], ["reversed"]),
+    ("06_epilogue_after_the_article", "t3", lambda c, ns: ns["moved"].abs(), ["sign"]),
+    ("06_epilogue_after_the_article", "t4", lambda c, ns: charts.relations_heatmap(c), ["actors="]),
+    ("06_epilogue_after_the_article", "t4", lambda c, ns: charts.relations_heatmap(c, actors=["PRK", "RUS"]),
+     ["one actor id"]),
     ("11_motive_triangle_grand_strategy", "t1",
      lambda c, ns: c.relations[(c.relations.actor_a == "RUS") & c.relations.actor_b.isin(["CHN", "USA"])], ["three sides"]),
     ("11_motive_triangle_grand_strategy", "t1",

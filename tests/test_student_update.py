@@ -21,6 +21,7 @@ Outside a git checkout (a release folder) the same set-up does nothing and says 
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
@@ -197,7 +198,9 @@ def test_saved_lessons_never_block_git_status_or_a_course_update(tmp_path):
         assert git(folder, "config", "filter.nbstripout.process").stdout.strip() == \
             ".venv/bin/python -m turn_east.make.gitfilter process"
     lessons = lessons_of(student)
-    assert len(lessons) == 11, [p.name for p in lessons]
+    with (student / "data" / "lessons.csv").open(encoding="utf-8", newline="") as f:
+        listed = sorted(row["id"] for row in csv.DictReader(f))
+    assert [p.stem for p in lessons] == listed, [p.name for p in lessons]
     rels = [p.relative_to(student).as_posix() for p in lessons]
 
     # The student makes a workspace and writes a note into a lesson copy there.

@@ -9,8 +9,8 @@ Bad arguments raise ``ChartArgumentError``, a ``turn_east.data.DataError`` (Valu
 naming the bad value and the valid ones.
 """
 from ._common import (
-    ACTOR_COLORS, ACTOR_SYMBOLS, EVENT_TYPE_STYLE, SCORE_COLORS, STAGE_COLORS, TEMPLATE,
-    TEMPLATE_NAME, ChartArgumentError, actor_color, describe,
+    ACTOR_COLORS, ACTOR_SYMBOLS, EVENT_TYPE_STYLE, SCORE_COLORS, TEMPLATE, TEMPLATE_NAME, ChartArgumentError,
+    actor_color, describe, stage_colors, stage_symbols,
 )
 from .geo import northeast_asia_map
 from .relations import relations_heatmap, relations_network, strategic_triangle
@@ -19,8 +19,8 @@ from .stats import activity_by_stage, stage_motive_matrix, tone_by_stage
 from .timeline import timeline
 
 __all__ = [
-    "ACTOR_COLORS", "ACTOR_SYMBOLS", "EVENT_TYPE_STYLE", "SCORE_COLORS", "STAGE_COLORS", "TEMPLATE",
-    "TEMPLATE_NAME", "ChartArgumentError", "actor_color", "describe", "all_figures",
+    "ACTOR_COLORS", "ACTOR_SYMBOLS", "EVENT_TYPE_STYLE", "SCORE_COLORS", "TEMPLATE",
+    "TEMPLATE_NAME", "ChartArgumentError", "actor_color", "describe", "all_figures", "stage_colors", "stage_symbols",
     "timeline", "relations_network", "strategic_triangle", "northeast_asia_map", "relations_heatmap",
     "activity_by_stage", "tone_by_stage", "stage_motive_matrix", "printable", "PRINT_WIDTH",
 ]

@@ -46,21 +46,47 @@ ACTOR_SYMBOLS: dict[str, str] = {
 }
 _FALLBACK_SYMBOLS = ["hexagon", "star-diamond", "hourglass", "bowtie", "circle-open", "square-open"]
 
-#: Ordered stages: viridis steps, dark to light, so the order survives greyscale.
-STAGE_COLORS: dict[str, str] = {
-    "prelude": "#440154",
-    "stage-1": "#3B528B",
-    "stage-2": "#21918C",
-    "stage-3": "#5EC962",
-    "stage-4": "#C8B000",  # viridis' last step darkened so it shows on white
-}
-STAGE_SYMBOLS: dict[str, str] = {
-    "prelude": "circle",
-    "stage-1": "square",
-    "stage-2": "diamond",
-    "stage-3": "triangle-up",
-    "stage-4": "star",
-}
+#: Periods are styled by their position, never by name, so a period added to stages.csv needs no code:
+#: colours are evenly spaced viridis steps, dark to light (the order survives greyscale), and each period
+#: also gets its own marker symbol.
+STAGE_SYMBOL_CYCLE = ["circle", "square", "diamond", "triangle-up", "star", "hexagon", "pentagon",
+                      "triangle-down", "cross", "x"]
+_MAX_STAGE_LUMINANCE = 0.42  # viridis' light end (yellow) is darkened until it shows on white
+
+
+def _relative_luminance(rgb) -> float:
+    def lin(c):
+        c = c / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (lin(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def stage_palette(n: int) -> list[str]:
+    """``n`` colours (#RRGGBB) for ``n`` ordered periods: viridis from dark to light, light steps darkened."""
+    from plotly.colors import sample_colorscale, unlabel_rgb
+
+    if n <= 0:
+        return []
+    out = []
+    for c in sample_colorscale("Viridis", [i / max(n - 1, 1) for i in range(n)]):
+        rgb = [float(v) for v in unlabel_rgb(c)]
+        while _relative_luminance(rgb) > _MAX_STAGE_LUMINANCE:
+            rgb = [v * 0.96 for v in rgb]
+        out.append("#{:02X}{:02X}{:02X}".format(*(round(v) for v in rgb)))
+    return out
+
+
+def stage_colors(course) -> dict[str, str]:
+    """{period id: colour} for the course's periods, in course order."""
+    return dict(zip(course.periods, stage_palette(len(course.periods))))
+
+
+def stage_symbols(course) -> dict[str, str]:
+    """{period id: marker symbol} for the course's periods, in course order."""
+    return {p: STAGE_SYMBOL_CYCLE[i % len(STAGE_SYMBOL_CYCLE)] for i, p in enumerate(course.periods)}
+
+
 STAGE_BAND_FILLS = ["#F2F2F2", "#E0E0E0"]  # alternating greys for era bands
 
 #: Event types grouped into families (colour, Paul Tol's colour-blind-safe "muted" set),

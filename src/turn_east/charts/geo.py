@@ -8,7 +8,7 @@ from dataclasses import asdict
 from turn_east.data import Course
 
 from ._common import (
-    STAGE_COLORS, STAGE_SYMBOLS, check_choices, finish, fmt_span, plural, source_line, stage_labels, wrap,
+    check_choices, finish, fmt_span, plural, source_line, stage_colors, stage_labels, stage_symbols, wrap,
 )
 
 #: The map's window (degrees): Northeast Asia from the Yellow Sea to the Bering Strait's approaches.
@@ -115,6 +115,7 @@ def northeast_asia_map(course: Course, *, stage=None, basemap: bool = True) -> g
 
     # ---- summit venues, coloured (and shaped) by stage
     summits = [e for e in events if e["event_type"] == "summit"]
+    colors, symbols = stage_colors(course), stage_symbols(course)
     for s in (chosen or pers):
         here = [e for e in summits if e["stage"] == s]
         venues = sorted({e["place"] for e in here})
@@ -128,7 +129,7 @@ def northeast_asia_map(course: Course, *, stage=None, basemap: bool = True) -> g
                                    + [wrap(f"{fmt_span(e['date'], e['end'], e['precision'])}: {e['title']}", 70, limit=110)
                                       for e in here if e["place"] == v]) for v in venues],
             hovertemplate="%{hovertext}<extra></extra>",
-            marker=dict(symbol=STAGE_SYMBOLS.get(s, "circle"), size=17, color=STAGE_COLORS.get(s, "#444444"),
+            marker=dict(symbol=symbols[s], size=17, color=colors[s],
                         opacity=0.85, line=dict(width=1.5, color="#FFFFFF")),
         ))
 

@@ -133,7 +133,7 @@ def _edge_style(score: int) -> dict:
 
 def relations_network(course: Course, *, period: str | None = None) -> go.Figure:
     """Relation actors as nodes (fixed, roughly geographic positions); edges coloured and sized
-    by the coded score (-3..+3); a slider (and frames) steps through the periods.
+    by the coded score (-3..+3); a slider (and frames) steps through the periods of stages.csv.
 
     ``period`` (a period id, default the first) is the one the chart opens on: a lesson shows its own
     period first, in print too (where the slider is gone)."""

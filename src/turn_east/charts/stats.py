@@ -6,7 +6,7 @@ import plotly.graph_objects as go  # noqa: F401  (return type)
 from turn_east.data import Course
 
 from ._common import (
-    STAGE_COLORS, actor_color, actor_symbol, check_pairs, finish, join_words, plural, source_line, stage_labels,
+    actor_color, actor_symbol, check_pairs, finish, join_words, plural, source_line, stage_colors, stage_labels,
 )
 
 PAIR_PATTERNS = ["", "/", "x", ".", "\\", "+", "-", "|"]
@@ -14,7 +14,7 @@ PAIR_DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 
 
 def _staged_events(course: Course) -> list[dict]:
-    """The events of the five periods (not the background before 2000), as the stats need them."""
+    """The events inside the course's periods (not the background dated before the first), as the stats need them."""
     return [dict(id=e.id, stage=e.stage, a=e.actor_a, b=e.actor_b, goldstein=e.goldstein, motives=e.motives)
             for e in course.event_list if e.stage is not None]
 
@@ -52,7 +52,7 @@ def activity_by_stage(course: Course, *, pairs=None) -> go.Figure:
         traces = [dict(type="bar", x=x, y=counts, text=[str(c) for c in counts], textposition="outside",
                        name="All events", customdata=pers,
                        hovertemplate="%{x}: %{y} events<extra></extra>",
-                       marker=dict(color=[STAGE_COLORS.get(p, "#555555") for p in pers],
+                       marker=dict(color=[stage_colors(course)[p] for p in pers],
                                    line=dict(width=1, color="#222222")))]
         series = [("all events", counts)]
         showlegend = False

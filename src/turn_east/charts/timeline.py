@@ -1,4 +1,4 @@
-"""The course timeline: events on swim lanes over the shaded prelude and four stages."""
+"""The course timeline: events on swim lanes over the shaded periods of stages.csv."""
 from __future__ import annotations
 
 import pandas as pd
@@ -16,8 +16,13 @@ COLOR_BY = ("event_type", "actor")
 
 
 def _stages(course: Course) -> list[dict]:
-    """The stages in course order, each with its title and first and last day."""
-    return [dict(id=sid, title=title, start=course.stage_spans[sid][0], end=course.stage_spans[sid][1])
+    """The stages in course order, each with its title, first and last day, and whether the course (not the
+    article) defined it."""
+    ours = set()
+    if "defined_by" in course.stages:
+        ours = set(course.stages.loc[course.stages["defined_by"] == "course", "id"].astype(str))
+    return [dict(id=sid, title=title, start=course.stage_spans[sid][0], end=course.stage_spans[sid][1],
+                 ours=sid in ours)
             for sid, title in course.stage_titles.items()]
 
 
@@ -77,7 +82,7 @@ def _hover(e, names, citations, stitles, mtitles, full=True) -> str:
 
 def timeline(course: Course, *, stages=None, motives=None, actors=None, color_by: str = "event_type",
              buttons: bool = True, start=DEFAULT_START, end=None) -> go.Figure:
-    """Events on a time axis over the shaded eras (prelude and the four stages).
+    """Events on a time axis over the shaded eras (the periods of stages.csv).
 
     stages, motives, actors: keep only events in these stages / tagged with any of these
       motives / involving any of these actors (ids; None keeps all).
@@ -150,7 +155,8 @@ def timeline(course: Course, *, stages=None, motives=None, actors=None, color_by
                            fillcolor=STAGE_BAND_FILLS[stages_all.index(s) % 2], line=dict(width=0),
                            layer="below", name=f"era:{s['id']}"))
         mid = s["start"] + (s["end"] - s["start"]) / 2
-        annotations.append(dict(text=stitles[s["id"]], hovertext=wrap(s["title"], 50), x=mid.strftime("%Y-%m-%d"), xref="x",
+        band_hover = s["title"] + (" (the course's own period, after the article)" if s["ours"] else "")
+        annotations.append(dict(text=stitles[s["id"]], hovertext=wrap(band_hover, 50), x=mid.strftime("%Y-%m-%d"), xref="x",
                                 y=1.0, yref="paper", yanchor="bottom", showarrow=False,
                                 font=dict(size=11, color="#333333"), name=f"era:{s['id']}"))
     background = [e for e in events if e.stage is None]

@@ -1,7 +1,9 @@
 """The course's own rules, which a Frictionless schema cannot state: stages that follow each other day by
-day, events inside their stage and before the end of the data, dates stored as their precision says,
-outside sources for events, the main pair inside the actors list, and a complete grid of relations
-(each pair of the relation actors once per period, written in the course's actor order)."""
+day in the order their ``order`` column gives, events inside their stage and inside the span the stages
+cover (the data end where the last period in stages.csv ends: a new period is a new row there, nothing
+else), dates stored as their precision says, outside sources for events, the main pair inside the actors
+list, and a complete grid of relations (each pair of the relation actors once per period, written in the
+course's actor order)."""
 
 from __future__ import annotations
 
@@ -10,9 +12,6 @@ import itertools
 
 from turn_east.data.read import split_ids as _split
 from turn_east.errors import Problem
-
-LAST_DAY_COVERED = dt.date(2024, 12, 31)
-
 
 def _stage_ranges(stage_rows):
     good = [r for r in stage_rows if r.get("start_date") and r.get("end_date")]
@@ -33,17 +32,26 @@ def check_course_rules(rows: dict[str, list[dict]]) -> list[Problem]:
         if nxt[0] != prev[1] + dt.timedelta(days=1):
             problems.append(Problem("stages.csv", None, "start_date", str(nxt[0]),
                                     f"stage {nxt[2]} should start the day after {prev[2]} ends ({prev[1]})"))
+    by_date = [r for r in sorted(rows.get("stages", []), key=lambda r: (r.get("start_date") or dt.date.max))
+               if r.get("start_date")]
+    for want, r in enumerate(by_date):
+        if r.get("order") is not None and r["order"] != want:
+            problems.append(Problem("stages.csv", r["__row__"], "order", r["order"],
+                                    f"should be {want}: the order column numbers the periods by their start dates "
+                                    f"from 0 ({' '.join(x['id'] for x in by_date)})", r.get("id")))
     first_day = ranges[0][0] if ranges else None
+    last_day = ranges[-1][1] if ranges else None
 
     for r in rows.get("events", []):
         rid, n = r.get("id"), r["__row__"]
         date = r.get("date")
         if date is None:
             continue
-        if date > LAST_DAY_COVERED:
+        if last_day is not None and date > last_day:
             problems.append(Problem("events.csv", n, "date", str(date),
-                                    f"is after {LAST_DAY_COVERED}, the last day the course covers", rid))
-        if ranges:
+                                    "no period covers this date; add one to stages.csv or check the date "
+                                    f"(the last period, {ranges[-1][2]}, ends on {last_day})", rid))
+        elif ranges:
             want = _stage_for(date, ranges)
             if date < first_day:
                 want = None
@@ -51,7 +59,7 @@ def check_course_rules(rows: dict[str, list[dict]]) -> list[Problem]:
             if got != want:
                 problems.append(Problem("events.csv", n, "stage", got or "",
                                         f"does not match the date {date}; expected "
-                                        f"{want or 'an empty stage (background before 2000)'}", rid))
+                                        f"{want or f'an empty stage (background before {first_day})'}", rid))
         end = r.get("end_date")
         if end is not None and end < date:
             problems.append(Problem("events.csv", n, "end_date", str(end),

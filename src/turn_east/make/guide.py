@@ -298,7 +298,7 @@ def _split(total: int, weights: list[int]) -> list[int]:
     return out
 
 
-def _rows(plan: SeminarPlan, kind: str) -> list[tuple[int, int, str, str]]:
+def _rows(plan: SeminarPlan, kind: str, n_periods: int | None = None) -> list[tuple[int, int, str, str]]:
     rows: list[tuple[int, int, str, str]] = []
     start = 0
 
@@ -315,7 +315,8 @@ def _rows(plan: SeminarPlan, kind: str) -> list[tuple[int, int, str, str]]:
     # -- opening
     if kind == "map":
         welcome, setup, syllabus = _split(opening, [1, 2, 2])
-        add(welcome, "Welcome", "Set out the course's question and the five periods; ask what students expect "
+        periods = "periods" if n_periods is None else f"{_count_word(n_periods)} periods"
+        add(welcome, "Welcome", f"Set out the course's question and the {periods}; ask what students expect "
                                 "the data to show.")
         add(setup, "Set-up", "Every student opens the course (make lab, or the hub link) and runs this lesson "
                              "(Run > Run All Cells); check that every chart draws.")
@@ -386,6 +387,11 @@ def _rows(plan: SeminarPlan, kind: str) -> list[tuple[int, int, str, str]]:
     return rows
 
 
+def _count_word(n: int) -> str:
+    words = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+    return words[n] if 0 <= n < len(words) else str(n)
+
+
 def _sentence(text: str) -> str:
     text = _one_line(text)
     return text if not text or text.endswith((".", "?", "!")) else text + "."
@@ -414,7 +420,7 @@ def seminar_plan(course: Course, lesson_id: str, notebooks_dir=None) -> SeminarP
                        charts=lesson_charts(nb), questions=live, all_question_ids=[q.id for q in bank],
                        prompts=prompts, sections=narrative_sections(nb), data=data_sections(nb),
                        blocks=session_blocks(lesson), notebook_found=path.exists())
-    plan.rows = _rows(plan, kind)
+    plan.rows = _rows(plan, kind, len(course.periods))
     if plan.total_minutes != SESSION_MIN:  # a bug in _rows, never the data's fault
         raise RuntimeError(f"{lesson_id}: the plan lasts {plan.total_minutes} minutes, not {SESSION_MIN}")
     return plan

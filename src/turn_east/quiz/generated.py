@@ -68,7 +68,7 @@ def generated_questions(course: Course, *, n=5, seed=0, stage=None) -> list[Ques
             sid = ev.stage
             lo, hi = spans[sid]
             out.append(Question(qid, lesson, "single",
-                                f"Which stage of the Turn to the East does this belong to: \u201c{event_label(course, eid)}\u201d?",
+                                f"Which period of the course does this belong to: \u201c{event_label(course, eid)}\u201d?",
                                 tuple(stage_label(course, s) for s in course.periods), (stage_label(course, sid),),
                                 explanation=(f"It happened in {event_when(course, eid)}; {stage_label(course, sid)} runs "
                                              f"from {format_date(lo)} to {format_date(hi)}."),

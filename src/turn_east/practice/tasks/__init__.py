@@ -8,8 +8,8 @@ to say which one the answer looks like, without printing the answer.
 """
 
 from turn_east.practice.tasks import (
-    lesson01, lesson02, lesson03, lesson04, lesson05, lesson11, lesson12, lesson13, lesson14, lesson20,
+    lesson01, lesson02, lesson03, lesson04, lesson05, lesson06, lesson11, lesson12, lesson13, lesson14, lesson20,
 )
 
-__all__ = ["lesson01", "lesson02", "lesson03", "lesson04", "lesson05", "lesson11", "lesson12", "lesson13",
-           "lesson14", "lesson20"]
+__all__ = ["lesson01", "lesson02", "lesson03", "lesson04", "lesson05", "lesson06", "lesson11", "lesson12",
+           "lesson13", "lesson14", "lesson20"]

@@ -29,7 +29,7 @@ def _l20_t1(course, answer):
         return False, ("Your table has a column for events with no motive; keep the four motive ids only "
                        "(filter the exploded motives with isin(course.motives['id'])).")
     if isinstance(answer, pd.DataFrame) and "background" in map(str, answer.index):
-        return False, BACKGROUND_HINT + " Keep the five periods as rows."
+        return False, BACKGROUND_HINT + f" Keep the {len(course.periods)} periods as rows."
     want = _stage_motive(course)
     e = events_of(course)
     nodup = e[e["stage"].notna()]
@@ -50,7 +50,8 @@ def _l20_t2(course, answer):
     got = {norm_label(k): titles.get(str(v), str(v)) for k, v in s.items()}
     want_sets = {st: set(row[row == row.max()].index) for st, row in p.iterrows()}
     if set(got) != set(want_sets):
-        return False, "The index should hold the five stage ids, one row per stage (idxmax along each row)."
+        return False, (f"The index should hold the {len(course.periods)} stage ids, one row per stage "
+                       "(idxmax along each row).")
     if all(got[k] in want_sets[k] for k in want_sets):
         return True, "The leading motive of every stage is right."
     fewest = {st: set(row[row == row.min()].index) for st, row in p.iterrows()}
