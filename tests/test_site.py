@@ -299,3 +299,26 @@ def test_command_line_mistakes_stop_before_anything_is_built(tmp_path, capsys):
     assert main(["site", "--out", str(tmp_path), "--lessons", "99"]) == 2
     assert "no lesson matches '99'" in capsys.readouterr().err
     assert not (tmp_path / "site").exists() and not (tmp_path / "executed").exists()
+
+
+def test_documents_page_from_the_documents_table(course):
+    from types import SimpleNamespace as Doc
+
+    doc = Doc(id="1961-ussr-dprk-treaty-art1", title="Treaty of 1961, Article 1", date=pd.Timestamp("1961-07-06"),
+              when="6 July 1961", issuer="USSR and DPRK", kind="treaty", text="reprint", text_note="The UNTS translation.",
+              excerpt="Should either of the Contracting Parties suffer *armed attack*", source_id="article",
+              citation="North Korea's Importance for Putin's \"Turn to the East\" (2024). Analytical article.", url=None,
+              purpose="The Cold War benchmark.", asks=("What does it oblige?", "What is missing?", "Return to alliance?"),
+              lessons=["05_stage_4_war_and_alliance", "99_not_a_lesson"])
+    later = Doc(**{**doc.__dict__, "id": "2024-treaty-art4", "title": "Treaty of 2024, Article 4",
+                   "date": pd.Timestamp("2024-06-19"), "text": "official", "text_note": "", "lessons": []})
+    text = pages.documents(Doc(documents_by_id={later.id: later, doc.id: doc}), pages.lesson_entries(course))
+    assert text.index("(document-1961-ussr-dprk-treaty-art1)=\n## Treaty of 1961, Article 1") < \
+        text.index("## Treaty of 2024, Article 4")  # in date order
+    assert "*USSR and DPRK, 6 July 1961.* Treaty. A reprint of the text. The UNTS translation." in text
+    assert "> Should either of the Contracting Parties suffer \\*armed attack\\*" in text
+    assert "*Source:* {ref}`North Korea's Importance for Putin's \"Turn to the East\" (2024) <source-article>`." in text
+    assert "1. What does it oblige?\n2. What is missing?\n3. Return to alliance?" in text
+    assert "**Read in:** [Stage Four: war and alliance (2022-2024)](lessons/05_stage_4_war_and_alliance.ipynb)." in text
+    assert "99_not_a_lesson" not in text
+    assert pages.documents(Doc(), []) is None  # course data without documents.csv: no page

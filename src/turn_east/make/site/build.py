@@ -152,6 +152,9 @@ def site_sources(p: Plan, audience: str, config: SiteConfig) -> dict[str, str | 
         "bibliography": site_pages.bibliography(course),
         "leaders": site_pages.leaders(course, entries, show_answers=audience == "leader"),
     }
+    documents = site_pages.documents(course, entries)
+    if documents is not None:  # course data with documents.csv
+        generated["documents"] = documents
     toc = site_pages.toc(entries, generated)
     files: dict[str, str | bytes] = {f"{name}.md": text for name, text in generated.items()}
     files["index.md"] = site_pages.home(course, entries, version=__version__, toc=toc, title=COURSE_TITLE)

@@ -161,6 +161,40 @@ def bibliography(course: Course) -> str:
     return render("bibliography.md.j2", groups=groups, label=SOURCE_LABEL, count=len(sources))
 
 
+DOCUMENT_LABEL = "document-{}"
+#: How documents.csv's ``text`` field reads on the page.
+TEXT_STATUS = {
+    "official": "The issuer's own text.",
+    "reprint": "A reprint of the text.",
+    "translation": "A translation of the text.",
+    "summary": "A summary, not the document's own wording.",
+}
+
+
+def documents(course: Course, lessons: list[LessonEntry]) -> str | None:
+    """The primary documents page (``data/documents.csv`` through ``Course.documents_by_id``), or None for
+    course data without documents."""
+    try:
+        by_id = course.documents_by_id
+    except AttributeError:
+        return None
+    if not by_id:
+        return None
+    pages_of = {ls.id: ls for ls in lessons}
+    items = []
+    for d in sorted(by_id.values(), key=lambda d: (d.date, d.id)):
+        cited = re.sub(r"[`<>]", "", short_citation(d.citation))
+        items.append({
+            "id": d.id, "title": d.title, "issuer": d.issuer, "when": d.when, "excerpt": d.excerpt,
+            "kind_text": f"{str(d.kind).capitalize()}. {TEXT_STATUS.get(d.text, md(d.text))}",
+            "text_note": d.text_note if d.text_note not in ("", "None", "nan") else "",
+            "source": f"{{ref}}`{cited} <{SOURCE_LABEL.format(d.source_id)}>`.",
+            "purpose": d.purpose, "asks": [a for a in d.asks if a and a not in ("None", "nan")],
+            "lessons": [pages_of[i] for i in d.lessons if i in pages_of],
+        })
+    return render("documents.md.j2", documents=items, label=DOCUMENT_LABEL)
+
+
 def leaders(course: Course, lessons: list[LessonEntry], *, show_answers: bool = False, notebooks_dir=None) -> str:
     """The leader's overview: how a session runs and each lesson's plan; without the live questions' answers
     unless ``show_answers`` (the leader build)."""
@@ -180,7 +214,7 @@ def leaders(course: Course, lessons: list[LessonEntry], *, show_answers: bool = 
 #: The site's navigation below the home page: captions and the generated pages under each ("lessons" stands
 #: for every lesson, in lessons.csv order). This order is also the order of the previous/next links.
 NAVIGATION = (("The course", ("course-map",)), ("Lessons", ("lessons",)),
-              ("Reference", ("glossary", "bibliography")), ("For seminar leaders", ("leaders",)))
+              ("Reference", ("documents", "glossary", "bibliography")), ("For seminar leaders", ("leaders",)))
 
 
 def toc(lessons: list[LessonEntry], generated) -> list[dict]:
