@@ -322,3 +322,16 @@ def test_documents_page_from_the_documents_table(course):
     assert "**Read in:** [Stage Four: war and alliance (2022-2024)](lessons/05_stage_4_war_and_alliance.ipynb)." in text
     assert "99_not_a_lesson" not in text
     assert pages.documents(Doc(), []) is None  # course data without documents.csv: no page
+
+
+def test_home_page_keeps_the_course_s_own_periods_apart_from_the_article_s(course):
+    text = pages.home(course, pages.lesson_entries(course), version="9.9", toc=[], title="T")
+    stages = course.stages.sort_values("order")
+    ours = list(stages.loc[stages["defined_by"] == "course", "title"])
+    article = list(stages.loc[stages["defined_by"] == "article", "title"])
+    said = re.search(r"It follows North Korea's place through (\d+)\s+periods \(([^)]*(?:\([^)]*\)[^)]*)*)\)", text)
+    assert int(said.group(1)) == len(article) and all(pages.md(t) in said.group(2) for t in article)
+    assert all(pages.md(t) not in said.group(2) for t in ours)
+    if ours:
+        assert "Beyond the article, the course adds" in text and all(pages.md(t) in text for t in ours)
+    assert f"A course of {len(course.lessons)} lessons" in text and "version 9.9 of the course" in text

@@ -103,8 +103,23 @@ def _records(df) -> list[dict]:
     return df.where(df.notna(), "").to_dict("records")
 
 
+def _number_word(n: int) -> str:
+    words = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+    return words[n] if 0 <= n < len(words) else str(n)
+
+
+def _by_article(course: Course) -> tuple[list[str], list[str]]:
+    """Period titles in course order: the article's own, and the course's extension beyond it (stages.csv
+    ``defined_by``; every period is the article's when the column is absent)."""
+    rows = _records(course.stages.sort_values("order"))
+    ours = [r["title"] for r in rows if str(r.get("defined_by") or "article") == "course"]
+    return [r["title"] for r in rows if r["title"] not in ours], ours
+
+
 def home(course: Course, lessons: list[LessonEntry], *, version: str, toc: list[dict], title: str) -> str:
-    return render("index.md.j2", title=title, lessons=lessons, stages=list(course.stage_titles.values()),
+    stages, extension = _by_article(course)
+    return render("index.md.j2", title=title, lessons=lessons, stages=stages, extension=extension,
+                  actors=_number_word(len(course.relation_actor_ids)),
                   motives=list(course.motive_titles.values()), version=version,
                   data_version=course.version or "unknown", toc=toc, first=lessons[0] if lessons else None)
 
@@ -113,6 +128,7 @@ def course_map(course: Course, lessons: list[LessonEntry]) -> str:
     stages = _records(course.stages.sort_values("order"))
     for s in stages:
         s["span"] = f"{_date(s['start_date'])} to {_date(s['end_date'])}"
+        s["ours"] = str(s.get("defined_by") or "article") == "course"
     motives = _records(course.motives.sort_values("order"))
     return render("course-map.md.j2", lessons=lessons, stages=stages, motives=motives)
 
