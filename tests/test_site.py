@@ -335,3 +335,15 @@ def test_home_page_keeps_the_course_s_own_periods_apart_from_the_article_s(cours
     if ours:
         assert "Beyond the article, the course adds" in text and all(pages.md(t) in text for t in ours)
     assert f"A course of {len(course.lessons)} lessons" in text and "version 9.9 of the course" in text
+
+
+def test_generated_pages_copy_nothing_from_the_article_and_no_garbled_phrase(course):
+    from test_textcheck import PHRASES, copied_runs
+
+    entries = pages.lesson_entries(course)
+    texts = {"home": pages.home(course, entries, version="1", toc=[], title="T"),
+             "course map": pages.course_map(course, entries), "glossary": pages.glossary(course, entries),
+             "bibliography": pages.bibliography(course), "leaders": pages.leaders(course, entries)}
+    for name, text in texts.items():
+        assert copied_runs(text) == [], name
+        assert [p for p in PHRASES if p in text.lower()] == [], name

@@ -148,7 +148,7 @@ def site_sources(p: Plan, audience: str, config: SiteConfig) -> dict[str, str | 
     entries += [site_pages.LessonEntry(ls.id, ls.title, "", "", (0, 0, 0), "") for ls in p.lessons if ls.id not in known]
     generated = {
         "course-map": site_pages.course_map(course, entries),
-        "glossary": site_pages.glossary(course),
+        "glossary": site_pages.glossary(course, entries),
         "bibliography": site_pages.bibliography(course),
         "leaders": site_pages.leaders(course, entries, show_answers=audience == "leader"),
     }

@@ -148,15 +148,18 @@ def short_citation(citation: str, words: int = 12) -> str:
     return " ".join(cut[:words]) + (" ..." if len(cut) > words else "")
 
 
-def glossary(course: Course) -> str:
+def glossary(course: Course, lessons: list[LessonEntry] | None = None) -> str:
     citations = dict(zip(course.sources["id"], course.sources["citation"]))
+    rows = {r["id"]: r for r in _records(course.lessons)}
+    motive_docs = {rows[ls.id]["motive"]: ls.doc for ls in (lessons or []) if rows.get(ls.id, {}).get("motive")}
     terms = []
     for r in _records(course.glossary):
         about = []
         if r.get("stages"):
             about.append("*Periods:* " + ", ".join(md(course.stage_titles.get(s, s)) for s in r["stages"]) + ".")
-        if r.get("motives"):
-            about.append("*Motives:* " + ", ".join(md(course.motive_titles.get(m, m)) for m in r["motives"]) + ".")
+        if r.get("motives"):  # by the course's short names (the triangle motive, ...), linked to their lessons
+            about.append("*Motives:* " + ", ".join(f"[{md(m)}]({motive_docs[m]}.ipynb)" if m in motive_docs else md(m)
+                                                   for m in r["motives"]) + ".")
         if r.get("source_id"):
             # a role's text is not Markdown: no escapes, only the characters that would end it removed
             cited = re.sub(r"[`<>]", "", short_citation(citations.get(r["source_id"], r["source_id"])))
