@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 JOBS ?= auto
 
-.PHONY: venv test lab handouts decks exercises workspace update validate bench slides clean
+.PHONY: venv test lab handouts decks site exercises workspace update validate bench slides clean
 
 venv: $(STAMP)
 	@$(BIN)/python -m turn_east.make.gitfilter install --quiet
@@ -33,13 +33,21 @@ $(SLIDES_STAMP): $(STAMP)
 	 else $(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,git,slides]'; fi
 	@touch $(SLIDES_STAMP)
 
+# The website needs Sphinx, myst-nb and the book theme, the [site] extra; `make handouts` does not install them.
+SITE_STAMP := $(VENV)/.installed-site
+$(SITE_STAMP): $(STAMP)
+	@if test -x $(BIN)/uv; then $(BIN)/uv pip install -q --python $(BIN)/python -e '.[test,git,site]'; \
+	 else $(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,git,site]'; fi
+	@touch $(SITE_STAMP)
+
 # Two phases: everything but the browser and hub tests in parallel (nbval executes every notebook), then
 # the headless-Chromium tests and the JupyterHub class one at a time, as they are fragile on a loaded machine.
 # The same Makefile serves a student release (`turn-east release`), which has no solutions/, no hub tests
 # (so no [hub] extra) and no browser tests: folders that are not there are left out, and the second phase
 # finding no test (pytest's exit status 5) is not a failure.
 TEST_PATHS := $(wildcard tests notebooks exercises solutions)
-test: venv $(if $(wildcard tests/test_hub_*.py),$(HUB_STAMP)) $(if $(wildcard tests/test_decks*.py),$(SLIDES_STAMP))
+test: venv $(if $(wildcard tests/test_hub_*.py),$(HUB_STAMP)) $(if $(wildcard tests/test_decks*.py),$(SLIDES_STAMP)) \
+		$(if $(wildcard tests/test_site*.py),$(SITE_STAMP))
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile --nbval-lax -p no:cacheprovider -m "not browser and not hub" \
 		$(TEST_PATHS)
 	$(BIN)/python -m pytest -p no:cacheprovider -m "browser or hub" tests || test $$? -eq 5
@@ -64,6 +72,13 @@ handouts: venv
 decks: venv $(SLIDES_STAMP)
 	$(BIN)/turn-east decks
 
+# The course website in build/site/, from the handouts' executions (reused when current). REPO, HUB, BRANCH
+# and BINDER override [tool.turn-east.site] of pyproject.toml; AUDIENCE=leader builds build/site-leader/.
+SITE_OPTIONS = $(if $(REPO),--repo "$(REPO)") $(if $(HUB),--hub "$(HUB)") $(if $(BRANCH),--branch "$(BRANCH)") \
+	$(if $(BINDER),--binder "$(BINDER)") $(if $(AUDIENCE),--audience "$(AUDIENCE)")
+site: venv $(SITE_STAMP)
+	$(BIN)/turn-east site $(SITE_OPTIONS)
+
 exercises: venv
 	$(BIN)/turn-east exercises
 
@@ -80,7 +95,7 @@ update: venv
 slides: venv
 	$(BIN)/turn-east slides
 
-bench: venv $(HUB_STAMP)
+bench: venv $(HUB_STAMP) $(SITE_STAMP)
 	@for b in $(wildcard benchmarks/*.py); do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+import turn_east
 from turn_east import paths
 from turn_east.make import files, handouts
 from turn_east.cli import build_parser
@@ -196,7 +197,9 @@ def test_index_links_every_handout_with_date_and_data_version(batch):
         assert f'href="{audience}/{PASS}.html"' in index
     assert dt.date.today().isoformat() in index
     version = json.loads((paths.data_dir() / "datapackage.json").read_text())["version"]
-    assert f"data version {version}" in index
+    assert f"version {turn_east.__version__} (course data version {version})" in index
+    student = batch["student"]
+    assert f"version {turn_east.__version__} (course data version {version})" in student
     for href in re.findall(r'href="([^"]+)"', index):
         assert (batch["out"] / "handouts" / href).is_file(), href
 

@@ -10,6 +10,7 @@
     turn-east refresh-checked-outputs store the reference outputs of NBVAL_CHECK_OUTPUT cells
     turn-east hub-links --hub URL     nbgitpuller links to every lesson and exercise on a JupyterHub
     turn-east release OUT [--zip]     the course for students: no solutions, no leader notes, answers sealed
+    turn-east site [...]              the course website in build/site/ (needs the [site] extra)
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import argparse
 import sys
 
 from turn_east import data
-from turn_east.make import exercises, export, hub, refresh, release, slides, workspace
+from turn_east.make import exercises, export, hub, refresh, release, site, slides, workspace
 from turn_east.make.decks import cli as decks
 from turn_east.make.handouts import cli as handouts
 
@@ -59,6 +60,8 @@ COMMANDS = (
      hub.add_arguments, hub.run),
     ("release", "write the course for students: no solutions or leader notes, quiz answers sealed",
      release.add_arguments, release.run),
+    ("site", "build the course website into build/site/ (Sphinx; needs the [site] extra)",
+     site.add_arguments, site.run),
 )
 
 

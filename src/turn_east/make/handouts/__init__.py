@@ -42,7 +42,7 @@ from turn_east.make.handouts.assets import geo_assets_js, install_plotly_js
 from turn_east.make.handouts.cli import add_arguments, failure_report, main, parser, run, summary_table
 from turn_east.make.handouts.plan import (
     AUDIENCES, COURSE_TITLE, GEO_JS, Job, Lesson, Plan, discover_lessons, notebook_parameters, parse_param,
-    make_plan, quiz_seed_for, read_cohort, select_lessons, slugify, validate_params,
+    make_plan, quiz_seed_for, read_cohort, select_lessons, slugify, validate_params, with_jobs,
 )
 from turn_east.make.handouts.postprocess import external_references, make_offline, notebook_link
 from turn_east.make.handouts.render import Result, render_all, render_job
@@ -52,5 +52,5 @@ __all__ = [
     "discover_lessons", "external_references", "failure_report", "geo_assets_js",
     "install_plotly_js", "main", "make_offline", "make_plan", "notebook_link", "notebook_parameters",
     "parse_param", "parser", "quiz_seed_for", "read_cohort", "render_all", "render_job", "run", "select_lessons",
-    "slugify", "summary_table", "validate_params",
+    "slugify", "summary_table", "validate_params", "with_jobs",
 ]

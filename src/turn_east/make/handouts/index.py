@@ -1,5 +1,5 @@
 """``handouts/index.html``: the course map of the handouts (``templates/course-index.html.j2``), linking
-every copy that exists on disk, with the date and the data version."""
+every copy that exists on disk, with the date, the course's version and the data version."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 
 import jinja2
 
+from turn_east import __version__
 from turn_east.make.files import write_atomic
 from turn_east.make.handouts.plan import COURSE_TITLE, Lesson
 from turn_east.make.handouts.postprocess import TEMPLATES_DIR
@@ -49,6 +50,7 @@ def write_index(out: Path, lessons: list[Lesson], version: str) -> Path:
     env.filters["esc"] = lambda text: html.escape(str(text), quote=True)
     page = env.get_template("course-index.html.j2").render(
         course_title=COURSE_TITLE, today=_dt.date.today().isoformat(), version=version or "unknown",
+        course_version=__version__,
         rows=rows, cohort=cohort)
     index = handouts / "index.html"
     write_atomic(index, page)

@@ -19,9 +19,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from turn_east import nbfiles, paths
+from turn_east import __version__, nbfiles, paths
 from turn_east.data import Course, DataError, load_course
 from turn_east.errors import UsageError
+from turn_east.make.fingerprint import clear_cache, execution_fingerprint
 
 AUDIENCES = ("student", "leader")
 COURSE_TITLE = "North Korea in Russia's Turn to the East"
@@ -266,14 +267,21 @@ class Job:
     prestart_next: bool = False  # more jobs follow: start the next kernel while this one runs
     paper: str = "a4"        # a key of PAPER_SIZES
     self_contained: bool = False  # plotly.js and the map outlines inlined: one file to e-mail or upload
+    fingerprint: str = ""    # what the execution depends on (turn_east.make.fingerprint), recorded in it
 
 
 def _rel(target: Path, start: Path) -> str:
     return Path(os.path.relpath(target, start)).as_posix()
 
 
+def _fingerprint(notebook: Path, parameters: dict, data_dir) -> str:
+    if not notebook.is_file():
+        return ""  # reported as a failed job
+    return execution_fingerprint(notebook, parameters, data_dir)
+
+
 def build_jobs(lessons, audiences, out: Path, params: dict, *, cohort=None, pdf=False, chromium="",
-               data_version="", lesson_ids=(), paper="a4", self_contained=False) -> list[Job]:
+               data_version="", lesson_ids=(), paper="a4", self_contained=False, data_dir=None) -> list[Job]:
     handouts = out / "handouts"
     plotly_js = handouts / "plotly.min.js"
     index = handouts / "index.html"
@@ -284,15 +292,16 @@ def build_jobs(lessons, audiences, out: Path, params: dict, *, cohort=None, pdf=
         html_path = html_dir / f"{lesson.id}.html"
         injected = {**params, "render": "static", "audience": audience,
                     "show_answers": audience == "leader", **extra}
-        footer = (f"{COURSE_TITLE} - {lesson.title} - {label} handout{who} - "
-                  f"data version {data_version or 'unknown'} - rendered {today}")
+        footer = (f"{COURSE_TITLE} - {lesson.title} - {label} handout{who} - version {__version__} "
+                  f"(course data version {data_version or 'unknown'}) - rendered {today}")
         return Job(lesson=lesson.id, title=lesson.title, notebook=str(lesson.notebook), audience=audience,
                    label=label, html_path=str(html_path), executed_path=str(exec_dir / f"{lesson.id}.ipynb"),
                    parameters=tuple(sorted(injected.items())), plotly_url=_rel(plotly_js, html_dir),
                    geo_url=_rel(handouts / GEO_JS, html_dir),
                    index_url=_rel(index, html_dir), footer=footer, pdf=pdf, chromium=chromium, paper=paper,
                    self_contained=self_contained,
-                   lesson_ids=tuple(lesson_ids) or tuple(ls.id for ls in lessons))
+                   lesson_ids=tuple(lesson_ids) or tuple(ls.id for ls in lessons),
+                   fingerprint=_fingerprint(lesson.notebook, injected, data_dir))
 
     for lesson in lessons:
         for audience in audiences:
@@ -334,6 +343,7 @@ def make_plan(args) -> Plan:
 
     Raises UsageError before anything is written.
     """
+    clear_cache()  # the data and code as they are on disk now
     params = dict(parse_param(p) for p in args.param)
     data_dir = params.get("data_dir") if isinstance(params.get("data_dir"), str) else None
     course = course_for(Path(data_dir) if data_dir else None)
@@ -359,8 +369,14 @@ def make_plan(args) -> Plan:
     out = Path(args.out).resolve()
     jobs = build_jobs(lessons, audiences, out, injected, cohort=cohort, pdf=args.pdf, chromium=chromium,
                       data_version=course.version, lesson_ids=[ls.id for ls in all_lessons],
-                      paper=getattr(args, "paper", "a4"), self_contained=getattr(args, "self_contained", False))
-    workers = max(1, min(args.jobs, len(jobs) or 1))
+                      paper=getattr(args, "paper", "a4"), self_contained=getattr(args, "self_contained", False),
+                      data_dir=course.data_dir)
+    return with_jobs(Plan(jobs, course, all_lessons, lessons, audiences, cohort, out, args.jobs), jobs)
+
+
+def with_jobs(p: Plan, jobs: list[Job]) -> Plan:
+    """The plan with only ``jobs`` (e.g. those whose execution cannot be reused), its workers sized to them."""
+    workers = max(1, min(p.workers, len(jobs) or 1))
     # A worker starts the next kernel during a job only when it will surely get another job.
     jobs = [Job(**{**job.__dict__, "prestart_next": i + workers < len(jobs)}) for i, job in enumerate(jobs)]
-    return Plan(jobs, course, all_lessons, lessons, audiences, cohort, out, workers)
+    return Plan(jobs, p.course, p.all_lessons, p.lessons, p.audiences, p.cohort, p.out, workers)

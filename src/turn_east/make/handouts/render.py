@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from turn_east import nbfiles
+from turn_east.make import fingerprint
 from turn_east.make.execute import Kernels, execute_notebook
 from turn_east.make.files import FILE_MODE, atomic_path, folder_lock, write_atomic
 from turn_east.make.handouts.assets import install_plotly_js
@@ -182,6 +183,9 @@ def render_job(job: Job, kernels=None) -> Result:
         t_exec = time.perf_counter()
         res.timings = {"kernel": start.seconds, "execute": t_exec - t0 - start.seconds}
         nb = nb if isinstance(nb, nbformat.NotebookNode) else nbformat.from_dict(nb)
+        if job.fingerprint:  # so that the site (or a later run) can reuse this execution
+            fingerprint.record(nb, job.fingerprint)
+            nbformat.write(nb, str(tmp_nb))
         if job.audience == "leader":
             add_session_plan(job, nb)
         body = _export(job, nb)
