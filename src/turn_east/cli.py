@@ -8,6 +8,7 @@
     turn-east slides [--check]        set the lessons' slide types (jupyterlab-rise)
     turn-east refresh-checked-outputs store the reference outputs of NBVAL_CHECK_OUTPUT cells
     turn-east hub-links --hub URL     nbgitpuller links to every lesson and exercise on a JupyterHub
+    turn-east grade SUBMISSIONS --out DIR    grade a class's exercise notebooks (gradebook, feedback pages)
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import sys
 
 from turn_east import data
 from turn_east.make import exercises, export, hub, refresh, slides, workspace
+from turn_east.make.grade import cli as grade
 from turn_east.make.handouts import cli as handouts
 
 
@@ -47,6 +49,8 @@ COMMANDS = (
      refresh.add_arguments, refresh.run),
     ("hub-links", "print an nbgitpuller link for every lesson and exercise, for a JupyterHub",
      hub.add_arguments, hub.run),
+    ("grade", "grade a class's exercise notebooks: gradebook.csv and a feedback page per student",
+     grade.add_arguments, grade.run),
 )
 
 
