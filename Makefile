@@ -19,11 +19,22 @@ $(STAMP): pyproject.toml
 	 else $(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,git]'; fi
 	@touch $(STAMP)
 
-# The hub tests need JupyterHub and nbgitpuller, the [hub] extra; `make handouts` does not install them.
-HUB_STAMP := $(VENV)/.installed-hub
+# The tests also need the [hub] extra (JupyterHub, nbgitpuller) and the [grading] extra (nbgrader, for the
+# nbgrader round trip); `make handouts` installs neither. The server and JupyterLab extensions that nbgrader
+# and its Notebook 7 dependency bring are switched off in .venv, so `make lab` starts as fast and looks the
+# same with or without them (the nbgrader commands do not need them).
+HUB_STAMP := $(VENV)/.installed-test-extras
+JUPYTER_ETC := $(VENV)/etc/jupyter
+OFF_SERVER := {"ServerApp": {"jpserver_extensions": {"notebook": false, \
+  "nbgrader.server_extensions.formgrader": false, "nbgrader.server_extensions.validate_assignment": false, \
+  "nbgrader.server_extensions.assignment_list": false, "nbgrader.server_extensions.course_list": false}}}
+OFF_LAB := {"disabledExtensions": {"@jupyter/nbgrader": true, "@jupyter-notebook/lab-extension": true}}
 $(HUB_STAMP): $(STAMP)
-	@if test -x $(BIN)/uv; then $(BIN)/uv pip install -q --python $(BIN)/python -e '.[test,git,hub]'; \
-	 else $(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,git,hub]'; fi
+	@if test -x $(BIN)/uv; then $(BIN)/uv pip install -q --python $(BIN)/python -e '.[test,git,hub,grading]'; \
+	 else $(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,git,hub,grading]'; fi
+	@mkdir -p $(JUPYTER_ETC)/jupyter_server_config.d $(JUPYTER_ETC)/labconfig
+	@echo '$(OFF_SERVER)' > $(JUPYTER_ETC)/jupyter_server_config.d/zz-turn-east-grading-off.json
+	@echo '$(OFF_LAB)' > $(JUPYTER_ETC)/labconfig/page_config.json
 	@touch $(HUB_STAMP)
 
 # Two phases: everything but the browser and hub tests in parallel (nbval executes every notebook), then

@@ -9,6 +9,7 @@
     turn-east refresh-checked-outputs store the reference outputs of NBVAL_CHECK_OUTPUT cells
     turn-east hub-links --hub URL     nbgitpuller links to every lesson and exercise on a JupyterHub
     turn-east grade SUBMISSIONS --out DIR    grade a class's exercise notebooks (gradebook, feedback pages)
+    turn-east nbgrader-export DIR     the exercises as an nbgrader course folder
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import sys
 from turn_east import data
 from turn_east.make import exercises, export, hub, refresh, slides, workspace
 from turn_east.make.grade import cli as grade
+from turn_east.make.grade import nbgrader_export
 from turn_east.make.handouts import cli as handouts
 
 
@@ -51,6 +53,8 @@ COMMANDS = (
      hub.add_arguments, hub.run),
     ("grade", "grade a class's exercise notebooks: gradebook.csv and a feedback page per student",
      grade.add_arguments, grade.run),
+    ("nbgrader-export", "write the exercises as an nbgrader course folder (source/ assignments, nbgrader_config.py)",
+     nbgrader_export.add_arguments, nbgrader_export.run),
 )
 
 

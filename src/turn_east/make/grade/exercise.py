@@ -38,6 +38,7 @@ class TaskSpec:
     section: str         # the heading the task sits under, e.g. "Task 1: The UN sanctions resolutions"
     cell: int            # the check cell (checked) or the answer cell (written), in the exercise
     call: str = ""       # checked: the check call's arguments after the task id, as `((args,), {kwargs})`
+    arguments: str = ""  # checked: the same arguments as they stand in a call, e.g. `resolutions`
     hints: tuple[str, ...] = ()   # the exercise's "# HINT:" lines in the task's section
 
     @property
@@ -125,8 +126,9 @@ def _practice_vars(tree: ast.Module) -> dict[str, str]:
     return found
 
 
-def _check_calls(tree: ast.Module, practice_vars) -> list[tuple[str, str]]:
-    """(task id, the call's other arguments as `((args,), {kwargs})`) of every ``<practice>.check("tN", ...)``."""
+def _check_calls(tree: ast.Module, practice_vars) -> list[tuple[str, str, str]]:
+    """(task id, the call's other arguments as `((args,), {kwargs})` and as they stand in the call) of every
+    ``<practice>.check("tN", ...)``."""
     calls = []
     for node in ast.walk(tree):
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "check"
@@ -134,7 +136,10 @@ def _check_calls(tree: ast.Module, practice_vars) -> list[tuple[str, str]]:
                 and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
             args = "".join(f"{ast.unparse(a)}, " for a in node.args[1:])
             kwargs = ", ".join(f"{k.arg!r}: {ast.unparse(k.value)}" for k in node.keywords if k.arg)
-            calls.append((node.args[0].value, f"(({args}), {{{kwargs}}})"))
+            plain = ", ".join([ast.unparse(a) for a in node.args[1:]]
+                              + [f"{k.arg}={ast.unparse(k.value)}" if k.arg else f"**{ast.unparse(k.value)}"
+                                 for k in node.keywords])
+            calls.append((node.args[0].value, f"(({args}), {{{kwargs}}})", plain))
     return calls
 
 
@@ -175,7 +180,7 @@ def read_exercise(path) -> ExerciseSpec:
                 if other != lesson:
                     raise ExerciseFormatError(f"{where}: Practice({other!r}) in the exercise of lesson {lesson!r}")
                 practice_vars[var] = other
-            for task_id, call in _check_calls(tree, practice_vars):
+            for task_id, call, plain in _check_calls(tree, practice_vars):
                 task = declared.get(task_id)
                 if task is None:
                     raise ExerciseFormatError(f"{where}: checks task {task_id!r}, which lesson {lesson!r} does not "
@@ -183,7 +188,7 @@ def read_exercise(path) -> ExerciseSpec:
                 if any(t.id == task_id for _, t in found):
                     raise ExerciseFormatError(f"{where}: task {task_id!r} is checked twice")
                 found.append((i, TaskSpec(task_id, task.title, "checked", int(getattr(task, "points", POINTS_CHECKED)),
-                                          heads[i], i, call)))
+                                          heads[i], i, call, plain)))
         elif ANSWER_TAG in nbfiles.tags(cell):
             n_written += 1
             m = _TASK_HEADING.match(heads[i])

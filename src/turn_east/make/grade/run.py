@@ -26,8 +26,8 @@ from turn_east.make.grade.exercise import ANSWER_TAG, ExerciseSpec, sections
 from turn_east.make.grade.submissions import Unreadable, ensure_python_kernel, read_submission
 from turn_east.practice.autograde import MIME
 
-CELL_TIMEOUT_S = 60
-NOTEBOOK_TIMEOUT_S = 300
+CELL_TIMEOUT_S = 30
+NOTEBOOK_TIMEOUT_S = 120
 GRADER_TAG = "turn-east-grader"
 # Grading kernels display figures as plotly's JSON only (the executed copies open in JupyterLab), so
 # plotly's import looks at nothing else and can happen ahead, in the warm process kernels are forked
