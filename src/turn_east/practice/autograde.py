@@ -44,6 +44,27 @@ def assert_passes(lesson: str, task_id: str, *answer, **more) -> None:
         raise AssertionError(str(result))
 
 
+def _coding_records(answer, course) -> list[dict]:
+    """A coding task's answer as rows (event, goldstein, stage, motives) for the class's agreement; [] when
+    the course has no coding tasks' reader (``turn_east.practice.coding_rows``) or the answer is unreadable."""
+    try:
+        from turn_east.practice import coding_rows
+    except ImportError:
+        return []
+    try:
+        rows = coding_rows(answer, coder="", course=course)
+    except Exception:  # noqa: BLE001 - an unreadable coding is the check's business, not the report's
+        return []
+    out = []
+    for r in rows.drop(columns=["coder"], errors="ignore").to_dict("records"):
+        motives = r.get("motives")
+        out.append({"event": str(r.get("event", "")),
+                    "goldstein": None if r.get("goldstein") != r.get("goldstein") else float(r["goldstein"]),
+                    "stage": None if r.get("stage") is None else str(r.get("stage")),
+                    "motives": [str(m) for m in motives] if isinstance(motives, (list, tuple)) else []})
+    return out
+
+
 class Grading:
     """Every task of one exercise checked in turn; ``report()`` displays the results for the grader."""
 
@@ -74,6 +95,9 @@ class Grading:
             return
         result: CheckResult = self.practice.check(task_id, *args, **kwargs)
         self.results[task_id] = {"status": result.status, "message": result.message, "title": result.title}
+        task = self.practice.tasks.get(task_id)
+        if getattr(task, "kind", "") == "coding" and args:
+            self.results[task_id]["codings"] = _coding_records(args[0], self.practice.course)
 
     def report(self) -> None:
         from IPython.display import display

@@ -11,6 +11,9 @@ writes, all at once when the run is done (an earlier output in DIR is replaced o
     DIR/feedback/<student>.html   one page per student: points, feedback, the hints for tasks missed
     DIR/index.html            the leader's overview, linking the pages
     DIR/executed/<student>/<exercise>.ipynb   each submission as it ran, with its errors
+    DIR/codings.csv, DIR/agreement.{txt,html}  the students' codings of the held-out events (coding tasks)
+                              and the class's agreement on them (Krippendorff's alpha), when the exercises
+                              have coding tasks
     DIR/kernels.log           the kernels' own messages
 
 Exit status: 0 when every submission was dealt with (a student's error is a grade, not a failure of the
@@ -145,7 +148,7 @@ def run(args) -> int:
         return 2
     from turn_east.data import load_course
 
-    version = load_course().version
+    course = load_course()
     workers = max(1, min(args.jobs, len(jobs)))
     if not args.quiet:
         print(f"grading {len(jobs)} submission(s): {len(names)} student(s) x {len(specs)} exercise(s), "
@@ -164,8 +167,8 @@ def run(args) -> int:
         with staged_folder(args.out, marker=MARKER, what="`turn-east grade`") as stage:
             outcomes = run_all(jobs, out=stage, workers=workers, cell_timeout=args.cell_timeout,
                                notebook_timeout=args.timeout, progress=progress)
-            rows, totals = write_reports(stage, students=names, specs=specs, outcomes=outcomes,
-                                         cell_timeout=args.cell_timeout, settings=settings, course_version=version)
+            rows, totals, alphas = write_reports(stage, students=names, specs=specs, outcomes=outcomes,
+                                                 cell_timeout=args.cell_timeout, settings=settings, course=course)
     except UsageError as exc:
         print(f"turn-east grade: error: {exc}", file=err)
         print("nothing was written", file=err)
@@ -182,6 +185,9 @@ def run(args) -> int:
           + ", ".join(f"{n} {status}" for status, n in counts.most_common()))
     print(f"gradebook: {out / 'gradebook.csv'} ({len(rows)} task rows, {len(totals)} totals); "
           f"feedback pages: {out / 'feedback'}/; overview: {out / 'index.html'}")
+    for exercise, alpha in alphas.items():
+        shown = ", ".join(f"{k} {v:.2f}" if v is not None else f"{k} undefined" for k, v in alpha.items())
+        print(f"agreement on the coding task of {exercise} (Krippendorff's alpha): {shown}; {out / 'agreement.html'}")
     failed = [o for o in outcomes if o.status == "grader-error"]
     for o in failed:
         print(f"GRADER PROBLEM {o.student}/{o.exercise}: {o.reason}", file=err)

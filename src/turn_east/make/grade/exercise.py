@@ -192,8 +192,11 @@ def read_exercise(path) -> ExerciseSpec:
         elif ANSWER_TAG in nbfiles.tags(cell):
             n_written += 1
             m = _TASK_HEADING.match(heads[i])
+            # "t5" under "Task 5: Interpretation"; "t2w" for the written part of checked task t2; "w1" elsewhere
             task_id = f"t{m.group(1)}" if m else f"w{n_written}"
-            if task_id in declared or any(t.id == task_id for _, t in found):
+            if task_id in declared:
+                task_id += "w"
+            if any(t.id == task_id for _, t in found):
                 task_id = f"w{n_written}"
             title = (m.group(2).strip() if m else heads[i]) or "Written answer"
             found.append((i, TaskSpec(task_id, title, "written", POINTS_WRITTEN, heads[i], i)))

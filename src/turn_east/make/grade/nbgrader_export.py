@@ -15,7 +15,8 @@ Each source notebook is the exercise's solution with nbgrader's cell metadata (s
   checker (``turn_east.practice.autograde.assert_passes``, on a course loaded afresh) and fails with the
   checker's hint when the answer is wrong;
 * every written answer is a manually graded answer worth its points (the model answer is the solution);
-* cells only for the solution (``solution-only``) are left out.
+* cells only for the solution or the leader (tagged ``solution-only``, ``leader`` or ``rubric``) are left out
+  of the assignment; the marking rubrics go to ``DIR/rubrics/<exercise>.md`` for the leader.
 
 The tasks and points come from :mod:`turn_east.make.grade.exercise`, as for ``turn-east grade``. Writing
 the folder needs no nbgrader; running nbgrader on it needs the ``[grading]`` extra.
@@ -41,6 +42,8 @@ MARKER = ".turn-east-nbgrader"
 NB_BEGIN, NB_END = "### BEGIN SOLUTION", "### END SOLUTION"
 CELL_TIMEOUT_S = 60
 _CHECK = re.compile(r"""\.check\(\s*["'](\w+)["']""")
+#: Cells that never reach students: the solution's own assertions, leader notes, marking rubrics.
+LEADER_ONLY = {"solution-only", "leader", "rubric"}
 
 CONFIG = '''# nbgrader's configuration for the turn-east exercises (written by `turn-east nbgrader-export`).
 # Run nbgrader from this folder, in an environment where the course is installed (`pip install -e .[grading]`
@@ -108,7 +111,7 @@ def source_notebook(solution: dict, spec: ExerciseSpec) -> dict:
     written = iter(spec.written)
     for cell in nb.cells:
         tags = nbfiles.tags(cell)
-        if "solution-only" in tags:
+        if LEADER_ONLY & set(tags):
             continue
         src = nbfiles.source(cell)
         if cell.cell_type == "code":
@@ -145,6 +148,11 @@ def source_notebook(solution: dict, spec: ExerciseSpec) -> dict:
     return nb
 
 
+def rubrics(solution: dict) -> str:
+    """The marking rubrics of a solution (cells tagged ``rubric``), as one Markdown text ("" when none)."""
+    return "\n\n".join(nbfiles.source(c).strip() for c in solution.cells if "rubric" in nbfiles.tags(c))
+
+
 def export(out: Path, specs: list[ExerciseSpec], solutions: Path, *, course_id: str = "turn-east") -> list[str]:
     """Write the course folder into ``out`` (a staging folder); returns the assignment names."""
     (out / "source").mkdir(parents=True, exist_ok=True)
@@ -153,7 +161,13 @@ def export(out: Path, specs: list[ExerciseSpec], solutions: Path, *, course_id: 
         path = solutions / spec.name
         if not path.is_file():
             raise UsageError(f"no solution {path} for exercise {spec.name}: nbgrader's source needs the solutions")
-        nb = source_notebook(nbfiles.read(path), spec)
+        solution = nbfiles.read(path)
+        nb = source_notebook(solution, spec)
+        marking = rubrics(solution)
+        if marking:
+            (out / "rubrics").mkdir(exist_ok=True)
+            (out / "rubrics" / f"{spec.lesson}.md").write_text(f"# Marking rubrics: {spec.title}\n\n{marking}\n",
+                                                               encoding="utf-8")
         folder = out / "source" / spec.lesson
         folder.mkdir(parents=True)
         (folder / f"{spec.lesson}.ipynb").write_text(nbfiles.writes(nb), encoding="utf-8")

@@ -184,6 +184,39 @@ def written_csv(outcomes: list[Outcome], specs: dict[str, ExerciseSpec]) -> str:
     return _csv(rows, ["student", "exercise", "task", "title", "words", "text"])
 
 
+def class_codings(outcomes: list[Outcome], specs: dict[str, ExerciseSpec]):
+    """Every student's coding of the held-out events (the coding tasks' answers), one row per coder and
+    event: student, exercise, task, coder, event, goldstein, stage, motives. None when no coding was read."""
+    import pandas as pd
+
+    rows = []
+    for o in outcomes:
+        for task_id, r in o.tasks.items():
+            for c in r.get("codings") or ():
+                rows.append({"student": o.student, "exercise": specs[o.exercise].lesson, "task": task_id,
+                             "coder": o.student, **c})
+    return pd.DataFrame(rows) if rows else None
+
+
+def class_agreement(codings, course) -> tuple[str, str, dict]:
+    """(text, HTML, alpha per field) of the class's agreement, per exercise, through the course's own
+    ``turn_east.practice.agreement`` (Krippendorff's alpha); ("", "", {}) when the course has none."""
+    import html as html_
+
+    try:
+        from turn_east.practice import agreement
+    except ImportError:  # a course without coding tasks' agreement: the codings are still written
+        return "", "", {}
+    texts, pages, alphas = [], [], {}
+    for exercise, group in codings.groupby("exercise", sort=True):
+        result = agreement(group[["coder", "event", "goldstein", "stage", "motives"]], course=course)
+        alphas[exercise] = dict(getattr(result, "alpha", {}))
+        texts.append(f"{exercise}\n{result}")
+        body = result._repr_html_() if hasattr(result, "_repr_html_") else f"<pre>{html_.escape(str(result))}</pre>"
+        pages.append(f"<section><h2>{html_.escape(exercise)}</h2>{body}</section>")
+    return "\n\n".join(texts) + "\n", "\n".join(pages), alphas
+
+
 # ---------------------------------------------------------------- HTML
 
 def _code_filter(text: str):
@@ -211,7 +244,8 @@ def page_name(student: str) -> str:
 
 
 def feedback_pages(student_totals: list[StudentTotal], specs: list[ExerciseSpec], rows: list[Row],
-                   outcomes: list[Outcome], *, course_version: str, settings: dict) -> dict[str, str]:
+                   outcomes: list[Outcome], *, course_version: str, settings: dict,
+                   agreement: bool = False) -> dict[str, str]:
     """{file name: HTML} of every student's feedback page and the leader's index."""
     env = _env()
     made = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
@@ -231,13 +265,14 @@ def feedback_pages(student_totals: list[StudentTotal], specs: list[ExerciseSpec]
             course_version=course_version)
     pages["index.html"] = env.get_template("index.html.j2").render(
         totals=student_totals, specs=specs, outcomes=by_key, page_name=page_name, status_text=STATUS_TEXT,
-        made=made, course_version=course_version, settings=settings)
+        made=made, course_version=course_version, settings=settings, agreement=agreement)
     return pages
 
 
 def write_reports(out: Path, *, students: list[str], specs: list[ExerciseSpec], outcomes: list[Outcome],
-                  cell_timeout: float, settings: dict, course_version: str) -> tuple[list[Row], list[StudentTotal]]:
-    """Write every report into ``out`` (a staging folder); returns the rows and the totals."""
+                  cell_timeout: float, settings: dict, course) -> tuple[list[Row], list[StudentTotal], dict]:
+    """Write every report into ``out`` (a staging folder); returns the rows, the totals and the class's
+    agreement on the coding tasks ({exercise: {field: alpha}}, {} when there is nothing to agree on)."""
     by_name = {s.name: s for s in specs}
     rows = [r for o in outcomes for r in rows_for(by_name[o.exercise], o, cell_timeout=cell_timeout)]
     student_totals = totals(students, specs, rows, outcomes)
@@ -245,10 +280,19 @@ def write_reports(out: Path, *, students: list[str], specs: list[ExerciseSpec], 
         "gradebook.csv": gradebook_csv(rows, student_totals, len(specs)),
         "totals.csv": totals_csv(student_totals, specs),
         "written.csv": written_csv(outcomes, by_name),
-        **feedback_pages(student_totals, specs, rows, outcomes, course_version=course_version, settings=settings),
     }
+    alphas = {}
+    codings = class_codings(outcomes, by_name)
+    if codings is not None:
+        files["codings.csv"] = codings.assign(motives=codings["motives"].map(";".join)).to_csv(index=False)
+        text, page, alphas = class_agreement(codings, course)
+        if text:
+            files["agreement.txt"] = text
+            files["agreement.html"] = _env().get_template("agreement.html.j2").render(body=page)
+    files.update(feedback_pages(student_totals, specs, rows, outcomes, course_version=course.version,
+                                settings=settings, agreement="agreement.html" in files))
     for name, text in files.items():
         path = out / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    return rows, student_totals
+    return rows, student_totals, alphas
