@@ -21,7 +21,8 @@ submissions folder lists student, exercise, kind):
     missing         no file
 
 then runs `turn-east grade` on it as a leader would (a subprocess, progress on stderr), checks every
-submission's points against its kind (exit 1 when one is off), and prints the figures. The last line:
+submission's points against its kind and that the submissions are the same bytes afterwards (exit 1 when a
+check fails), and prints the figures. The last line:
 
     grading: submissions N, students S, exercises E, jobs J, wall X s, per submission p50 Y s p95 Z s, checks ok
 
@@ -34,6 +35,7 @@ from __future__ import annotations
 import argparse
 import copy
 import csv
+import hashlib
 import json
 import os
 import random
@@ -200,6 +202,12 @@ def check_gradebook(gradebook: Path, kinds: dict, exercises_dir: Path) -> list[s
     return problems
 
 
+def hashes(folder: Path) -> dict[str, str]:
+    """sha256 of every file under ``folder``, by relative path."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--students", type=int, default=25)
@@ -231,6 +239,7 @@ def main(argv=None) -> int:
     print(f"generated {len(kinds)} submissions in {time.perf_counter() - t0:.1f} s: "
           + ", ".join(f"{k} {sum(1 for v in kinds.values() if v == k)}" for k in sorted(set(kinds.values()))))
 
+    before = hashes(subs)
     cmd = [sys.executable, "-m", "turn_east", "grade", str(subs), "--out", str(out),
            "--exercises", *[Path(n).stem for n in names]]
     for flag, value in (("--jobs", args.jobs), ("--cell-timeout", args.cell_timeout), ("--timeout", args.timeout)):
@@ -251,6 +260,11 @@ def main(argv=None) -> int:
         print(f"turn-east grade exited {proc.returncode}")
         return 1
     problems = check_gradebook(out / "gradebook.csv", kinds, exercises_dir)
+    after = hashes(subs)
+    if after != before:
+        problems.append(f"the submissions changed: {sorted(set(before.items()) ^ set(after.items()))[:5]}")
+    else:
+        print(f"submissions unchanged: {len(after)} files, sha256 before = after")
     for p in problems:
         print(f"CHECK FAILED {p}")
     jobs = args.jobs or len(os.sched_getaffinity(0))
