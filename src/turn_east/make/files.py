@@ -1,6 +1,8 @@
 """Writing build outputs safely: every file goes to a temporary name in its folder and is renamed into
-place, so a failed build never leaves a half-written file and the previous good one stays; and a lock
-per output folder, so two builds into the same folder cannot mix their files."""
+place, so a failed build never leaves a half-written file and the previous good one stays; a lock
+per output folder, so two builds into the same folder cannot mix their files; and, for a tool whose
+output is a whole folder (``turn-east grade``), the folder built beside its place and swapped in at the
+end (:func:`staged_folder`)."""
 
 from __future__ import annotations
 

@@ -195,7 +195,10 @@ def class_codings(outcomes: list[Outcome], specs: dict[str, ExerciseSpec]):
             for c in r.get("codings") or ():
                 rows.append({"student": o.student, "exercise": specs[o.exercise].lesson, "task": task_id,
                              "coder": o.student, **c})
-    return pd.DataFrame(rows) if rows else None
+    if not rows:
+        return None
+    # A stage not coded is "", not None: pandas' string dtype turns None into NaN, which reads as a stage.
+    return pd.DataFrame(rows).assign(stage=lambda df: df["stage"].map(lambda s: s if isinstance(s, str) else ""))
 
 
 def class_agreement(codings, course) -> tuple[str, str, dict]:
