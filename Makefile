@@ -23,23 +23,23 @@ $(STAMP): pyproject.toml
 # nbgrader round trip); `make handouts` installs neither. The server and JupyterLab extensions that nbgrader
 # and its Notebook 7 dependency bring are switched off in .venv, so `make lab` starts as fast and looks the
 # same with or without them (the nbgrader commands do not need them).
-HUB_STAMP := $(VENV)/.installed-test-extras
+EXTRAS_STAMP := $(VENV)/.installed-test-extras
 JUPYTER_ETC := $(VENV)/etc/jupyter
 OFF_SERVER := {"ServerApp": {"jpserver_extensions": {"notebook": false, \
   "nbgrader.server_extensions.formgrader": false, "nbgrader.server_extensions.validate_assignment": false, \
   "nbgrader.server_extensions.assignment_list": false, "nbgrader.server_extensions.course_list": false}}}
 OFF_LAB := {"disabledExtensions": {"@jupyter/nbgrader": true, "@jupyter-notebook/lab-extension": true}}
-$(HUB_STAMP): $(STAMP)
+$(EXTRAS_STAMP): $(STAMP)
 	@if test -x $(BIN)/uv; then $(BIN)/uv pip install -q --python $(BIN)/python -e '.[test,git,hub,grading]'; \
 	 else $(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,git,hub,grading]'; fi
 	@mkdir -p $(JUPYTER_ETC)/jupyter_server_config.d $(JUPYTER_ETC)/labconfig
 	@echo '$(OFF_SERVER)' > $(JUPYTER_ETC)/jupyter_server_config.d/zz-turn-east-grading-off.json
 	@echo '$(OFF_LAB)' > $(JUPYTER_ETC)/labconfig/page_config.json
-	@touch $(HUB_STAMP)
+	@touch $(EXTRAS_STAMP)
 
 # Two phases: everything but the browser and hub tests in parallel (nbval executes every notebook), then
 # the headless-Chromium tests and the JupyterHub class one at a time, as they are fragile on a loaded machine.
-test: venv $(HUB_STAMP)
+test: venv $(EXTRAS_STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile --nbval-lax -p no:cacheprovider -m "not browser and not hub" \
 		tests notebooks exercises solutions
 	$(BIN)/python -m pytest -p no:cacheprovider -m "browser or hub" tests
@@ -76,7 +76,7 @@ update: venv
 slides: venv
 	$(BIN)/turn-east slides
 
-bench: venv $(HUB_STAMP)
+bench: venv $(EXTRAS_STAMP)
 	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
