@@ -203,3 +203,24 @@ def test_every_exercise_checks_every_task_its_lesson_declares():
     for spec in specs:
         assert spec.checked and all(t.call.startswith("((") for t in spec.checked), spec.name
         assert len({t.id for t in spec.tasks}) == len(spec.tasks)
+
+
+def test_feedback_page_names_are_safe_and_distinct():
+    from turn_east.make.grade.report import page_names
+
+    assert page_names(["Ana Lee", "Ana_Lee", "ana_lee", "../x", "Zoë"]) == {
+        "Ana Lee": "Ana_Lee", "Ana_Lee": "Ana_Lee-2", "ana_lee": "ana_lee-3", "../x": "x", "Zoë": "Zo"}
+
+
+def test_a_loop_that_prints_is_cut_short_in_the_executed_copy():
+    import nbformat
+
+    from turn_east.make.grade.run import MAX_STREAM_CHARS, trim_outputs
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("while True: print('spam')")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="spam\n" * 100_000)]
+    nb.cells = [cell]
+    trim_outputs(nb)
+    text = nb.cells[0].outputs[0]["text"]
+    assert len(text) < MAX_STREAM_CHARS + 200 and "characters left out by turn-east grade" in text

@@ -241,9 +241,22 @@ def _env():
     return env
 
 
-def page_name(student: str) -> str:
-    """The feedback page's file name: the student folder's name, made safe for any file system and URL."""
+def _safe(student: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", student).strip("._") or "student"
+
+
+def page_names(students: list[str]) -> dict[str, str]:
+    """Each student's feedback page name: the folder's name made safe for any file system and URL, with a
+    number added where two names would become the same ("Ana Lee" and "Ana_Lee")."""
+    out, used = {}, set()
+    for s in students:
+        name, n = _safe(s), 1
+        while name.lower() in used:
+            n += 1
+            name = f"{_safe(s)}-{n}"
+        used.add(name.lower())
+        out[s] = name
+    return out
 
 
 def feedback_pages(student_totals: list[StudentTotal], specs: list[ExerciseSpec], rows: list[Row],
@@ -251,6 +264,7 @@ def feedback_pages(student_totals: list[StudentTotal], specs: list[ExerciseSpec]
                    agreement: bool = False) -> dict[str, str]:
     """{file name: HTML} of every student's feedback page and the leader's index."""
     env = _env()
+    names = page_names([t.student for t in student_totals])
     made = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     by_key = {(o.student, o.exercise): o for o in outcomes}
     pages = {}
@@ -263,11 +277,11 @@ def feedback_pages(student_totals: list[StudentTotal], specs: list[ExerciseSpec]
             exercises.append({"spec": spec, "outcome": o, "rows": ex_rows, "points": t.points[spec.lesson],
                               "max": spec.max_points, "notes": notes,
                               "written": {tid: txt for tid, txt in o.written.items() if txt}})
-        pages[f"feedback/{page_name(t.student)}.html"] = env.get_template("feedback.html.j2").render(
+        pages[f"feedback/{names[t.student]}.html"] = env.get_template("feedback.html.j2").render(
             student=t.student, total=t, exercises=exercises, status_text=STATUS_TEXT, made=made,
             course_version=course_version)
     pages["index.html"] = env.get_template("index.html.j2").render(
-        totals=student_totals, specs=specs, outcomes=by_key, page_name=page_name, status_text=STATUS_TEXT,
+        totals=student_totals, specs=specs, outcomes=by_key, page_name=names.get, status_text=STATUS_TEXT,
         made=made, course_version=course_version, settings=settings, agreement=agreement)
     return pages
 

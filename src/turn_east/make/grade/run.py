@@ -130,6 +130,19 @@ def _grader_report(nb) -> tuple[dict | None, str]:
     return None, "the grading cell did not run"
 
 
+MAX_STREAM_CHARS = 100_000
+
+
+def trim_outputs(nb) -> None:
+    """Cut very long printed output (a loop that prints until it is stopped) so the executed copy stays small."""
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            if o.get("output_type") == "stream" and len(o.get("text", "")) > MAX_STREAM_CHARS:
+                text = o["text"]
+                o["text"] = (text[:MAX_STREAM_CHARS // 2] + f"\n[... {len(text) - MAX_STREAM_CHARS:,} characters "
+                             "left out by turn-east grade ...]\n" + text[-MAX_STREAM_CHARS // 2:])
+
+
 def _clear(folder: Path) -> None:
     for p in folder.iterdir():
         if p.is_dir() and not p.is_symlink():
@@ -201,6 +214,7 @@ def grade_job(job: Job, *, out: Path, scratch: Path, kernels: Kernels, cell_time
         else:
             outcome.tasks = dict(report.get("tasks", {}))
         nb.cells = [c for c in nb.cells if GRADER_TAG not in nbfiles.tags(c)]
+        trim_outputs(nb)
         rel = Path("executed") / job.student / spec.name
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, str(out / rel))
