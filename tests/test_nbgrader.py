@@ -17,7 +17,7 @@ import pytest
 from conftest import ROOT
 from turn_east.make.exercises import solution_lines
 from turn_east.make.grade import nbgrader_export
-from turn_east.make.grade.exercise import read_exercises
+from turn_east.make.grade.exercise import read_exercise, read_exercises
 
 ASSIGNMENT = "02_stage_1_adjusting_to_asia"
 TOOL_TIMEOUT_S = 600
@@ -107,13 +107,17 @@ def _submit(course: Path, student: str, nb) -> None:
 
 
 @pytest.mark.slow
-def test_nbgrader_autogrades_a_correct_and_a_wrong_submission_with_the_course_checks(exported):
+def test_nbgrader_autogrades_a_correct_and_a_wrong_submission_with_the_course_checks(exported, course):
     from nbgrader.api import Gradebook
 
-    course = exported
-    _nbgrader(course, "generate_assignment", ASSIGNMENT)
-    release = nbformat.read(course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
-    source = nbformat.read(course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    from turn_east.practice import Practice
+
+    spec = read_exercise(ROOT / "exercises" / f"{ASSIGNMENT}.ipynb")
+    first, second, *_ = [t.id for t in spec.checked]
+    course_dir = exported
+    _nbgrader(course_dir, "generate_assignment", ASSIGNMENT)
+    release = nbformat.read(course_dir / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    source = nbformat.read(course_dir / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
     solution = nbformat.read(ROOT / "solutions" / f"{ASSIGNMENT}.ipynb", as_version=4)
     released_code = "\n".join(c.source for c in release.cells if c.cell_type == "code")
     leaked = [line for c in solution.cells if c.cell_type == "code" for line in solution_lines(c.source)
@@ -129,31 +133,33 @@ def test_nbgrader_autogrades_a_correct_and_a_wrong_submission_with_the_course_ch
             c.source = answers[meta["grade_id"]]
         elif meta.get("solution"):
             c.source = "North Korea mattered in stage one mostly as a transit route for projects with Seoul."
+    # The wrong one: the first task right, the second answered with a table of the wrong rows, the rest as released.
     wrong = nbformat.from_dict(json.loads(json.dumps(release)))
     for c in wrong.cells:
         grade_id = c.metadata.get("nbgrader", {}).get("grade_id")
-        if grade_id == "t1_answer":
-            c.source = answers["t1_answer"]
-        elif grade_id == "t2_answer":  # the main pair only: the checker names that mistake
-            c.source = 'with_prk = stage1[(stage1["actor_a"] == "PRK") | (stage1["actor_b"] == "PRK")]\nwith_prk'
-    _submit(course, "alice", correct)
-    _submit(course, "bob", wrong)
-    _nbgrader(course, "autograde", ASSIGNMENT)
+        if grade_id == f"{first}_answer":
+            c.source = answers[grade_id]
+        elif grade_id == f"{second}_answer":
+            c.source = f"{spec.task(second).arguments} = course.events.head(3)"
+    _submit(course_dir, "alice", correct)
+    _submit(course_dir, "bob", wrong)
+    _nbgrader(course_dir, "autograde", ASSIGNMENT)
 
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+    checks = {f"{t.id}_check" for t in spec.checked}
+    with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gb:
         def scores(student):
             nb = gb.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student)
-            return {g.name: g.score for g in nb.grades}, gb.find_submission(ASSIGNMENT, student)
+            return {g.name: g.score for g in nb.grades if g.name in checks}, gb.find_submission(ASSIGNMENT, student)
 
         alice, alice_sub = scores("alice")
         bob, bob_sub = scores("bob")
-        assert {k: v for k, v in alice.items() if k.endswith("_check")} == {f"t{i}_check": 1 for i in range(1, 5)}
-        assert {k: v for k, v in bob.items() if k.endswith("_check")} == {"t1_check": 1, "t2_check": 0,
-                                                                           "t3_check": 0, "t4_check": 0}
-        assert alice_sub.max_score == bob_sub.max_score == 4 + 2  # four checked tasks, a written answer
-        assert (alice_sub.score, bob_sub.score) == (4, 1)
-        assert alice_sub.needs_manual_grade  # the written answer waits for the leader
-    graded = nbformat.read(course / "autograded" / "bob" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
-    t2 = next(c for c in graded.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "t2_check")
-    error = next(o for o in t2.outputs if o.output_type == "error")
-    assert error.ename == "AssertionError" and "Task t2" in error.evalue and "main pair" in error.evalue
+        assert alice == {c: 1 for c in checks}
+        assert bob == {c: (1 if c == f"{first}_check" else 0) for c in checks}
+        assert alice_sub.max_score == bob_sub.max_score == sum(t.points for t in spec.tasks)
+        assert (alice_sub.score, bob_sub.score) == (len(checks), 1)
+        assert alice_sub.needs_manual_grade  # the written answers wait for the leader
+    graded = nbformat.read(course_dir / "autograded" / "bob" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    cell = next(c for c in graded.cells if c.metadata.get("nbgrader", {}).get("grade_id") == f"{second}_check")
+    error = next(o for o in cell.outputs if o.output_type == "error")
+    hint = Practice(ASSIGNMENT, course).check(second, course.events.head(3)).message
+    assert error.ename == "AssertionError" and f"Task {second}" in error.evalue and hint in error.evalue

@@ -23,6 +23,7 @@ POINTS_CHECKED = 1
 POINTS_WRITTEN = 2
 ANSWER_TAG = "answer"
 _TASK_HEADING = re.compile(r"^\s*task\s+(\d+)\s*[:.\-\u2013]?\s*(.*)$", re.IGNORECASE)
+_TIME_NOTE = re.compile(r"\s*\((?:about\s+)?\d+\s*(?:-\s*\d+\s*)?min(?:ute)?s?\)\s*$", re.IGNORECASE)
 
 
 class ExerciseFormatError(NotebookFormatError):
@@ -198,7 +199,9 @@ def read_exercise(path) -> ExerciseSpec:
                 task_id += "w"
             if any(t.id == task_id for _, t in found):
                 task_id = f"w{n_written}"
-            title = (m.group(2).strip() if m else heads[i]) or "Written answer"
+            title = _TIME_NOTE.sub("", m.group(2) if m else heads[i]).strip() or "Written answer"
+            if task_id.endswith("w") and task_id[:-1] in declared:
+                title += " (written part)"
             found.append((i, TaskSpec(task_id, title, "written", POINTS_WRITTEN, heads[i], i)))
     unchecked = [t for t in declared if not any(s.id == t for _, s in found)]
     if unchecked:
