@@ -11,6 +11,8 @@ submissions folder lists student, exercise, kind):
     partial         the first two checked tasks answered, the others left as in the exercise (None)
     wrong           every checked task after the first answered with a wrong table
     unanswered      the exercise as handed out
+    tampered        the exercise as handed out, with a cell that empties its own course data and one that
+                    displays a fake grader's report claiming every task passed
     raising         the answer cell of the last checked task reads a misspelt column (KeyError)
     endless         the answer cell of the last checked task loops forever (interrupted at the cell limit)
     stuck           a cell that ignores interrupts (stopped at the notebook limit)
@@ -56,7 +58,7 @@ from turn_east.make.grade.exercise import read_exercise  # noqa: E402
 
 TARGET_S = 600.0
 #: Kinds that need no kernel or never reach the checks, and whose every checked task gets 0 points.
-ZERO_KINDS = {"unanswered", "stuck", "crash", "invalid-json", "not-a-notebook", "wrong-exercise", "missing"}
+ZERO_KINDS = {"unanswered", "tampered", "stuck", "crash", "invalid-json", "not-a-notebook", "wrong-exercise", "missing"}
 #: How many of each kind a 25 x 10 batch holds (scaled for other sizes); the rest are correct.
 MIX = {"partial": 0.16, "wrong": 0.16, "unanswered": 0.04, "raising": 0.06, "endless": 0.012, "stuck": 0.004,
        "crash": 0.004, "invalid-json": 0.012, "not-a-notebook": 0.008, "wrong-exercise": 0.008, "missing": 0.032}
@@ -112,6 +114,16 @@ def submission(kind: str, solution: Path, exercise: Path, other_solution: Path):
         return correct_notebook(other_solution)
     if kind == "unanswered":
         return nbformat.read(str(exercise), as_version=4)
+    if kind == "tampered":
+        nb = nbformat.read(str(exercise), as_version=4)
+        fake = {t: {"status": "pass", "message": "fake"} for t in checked}
+        cell = nbformat.v4.new_code_cell(
+            "from IPython.display import display\n"
+            "course.events.drop(course.events.index, inplace=True)  # every check on this course would differ\n"
+            f"display({{'application/vnd.turn-east.grade+json': {{'tasks': {fake!r}}}}}, raw=True)")
+        cell.metadata["tags"] = ["turn-east-grader"]
+        nb.cells.append(cell)
+        return nb
     if kind == "partial":
         nb = nbformat.read(str(exercise), as_version=4)
         good = correct_notebook(solution)

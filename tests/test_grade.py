@@ -23,7 +23,7 @@ from turn_east.make.grade.exercise import read_exercise, read_exercises
 from turn_east.make.grade.submissions import stray_files
 
 EXERCISE = "02_stage_1_adjusting_to_asia"
-KINDS = ["correct", "wrong", "raising", "endless", "stuck", "unanswered", "crash", "invalid-json",
+KINDS = ["correct", "wrong", "raising", "endless", "stuck", "unanswered", "tampered", "crash", "invalid-json",
          "not-a-notebook", "wrong-exercise", "missing"]
 CELL_TIMEOUT, NOTEBOOK_TIMEOUT = 10, 40
 
@@ -95,8 +95,9 @@ def test_an_endless_loop_is_stopped_at_the_cell_limit_and_the_rest_is_graded(run
     assert float(re.search(r"(\d+\.\d) s", line).group(1)) < CELL_TIMEOUT + 60
 
 
-def test_an_unanswered_exercise_gets_no_point(run):
-    rows = _mine(run, "unanswered")
+@pytest.mark.parametrize("kind", ["unanswered", "tampered"])
+def test_an_unanswered_exercise_gets_no_point_even_with_a_fake_report(run, kind):
+    rows = _mine(run, kind)
     assert {rows[t]["status"] for t in _checked(run)} == {"unanswered"}
     assert all(rows[t]["feedback"] == "Not answered: the answer is still None." for t in _checked(run))
     assert {rows[t.id]["status"] for t in run["spec"].written} == {"no-answer"}
@@ -108,7 +109,7 @@ def test_an_unanswered_exercise_gets_no_point(run):
     ("invalid-json", "invalid-json", "is not valid JSON (line "),
     ("not-a-notebook", "not-a-notebook", "is not a Jupyter notebook"),
     ("wrong-exercise", "wrong-exercise", "holds the exercise of another lesson (01_prelude_six_party_talks)"),
-    ("missing", "missing", f"No submission: s11-missing/{EXERCISE}.ipynb was not handed in."),
+    ("missing", "missing", f"No submission: s12-missing/{EXERCISE}.ipynb was not handed in."),
 ])
 def test_a_submission_that_cannot_run_gets_its_rows_with_the_reason(run, kind, status, words):
     rows = _mine(run, kind)

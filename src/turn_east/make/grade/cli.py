@@ -179,6 +179,9 @@ def run(args) -> int:
     wall = time.perf_counter() - t0
     for note in notes:
         print(f"note: {note}", file=err)
+    for o in outcomes:
+        if o.kernel:
+            print(f"note: {o.student}/{o.exercise}: {o.kernel}", file=err)
     counts = Counter(o.status for o in outcomes)
     out = Path(args.out)
     print(f"{len(outcomes)} submission(s) in {wall:.1f} s: "

@@ -8,6 +8,10 @@ interrupted and the next one runs; past the notebook time limit the kernel is ki
 reads each task's answer in the same kernel and checks it against a course loaded afresh
 (:mod:`turn_east.practice.autograde`), and reports through one display output that only it makes.
 The student's file is read, never written, and nothing of the run is kept but the executed copy.
+
+Like nbgrader's tests, the checks trust the kernel they run in: a notebook written to tamper with the
+course's modules in its own kernel could fool them. Ordinary mistakes cannot: a notebook that changes
+its ``course`` or its ``practice`` object, or fakes the grader's output, changes nothing.
 """
 
 from __future__ import annotations
@@ -117,7 +121,7 @@ def cell_errors(nb) -> list[CellError]:
 
 def _grader_report(nb) -> tuple[dict | None, str]:
     """The grading cell's report, or (None, why it has none)."""
-    cell = next((c for c in nb.cells if GRADER_TAG in nbfiles.tags(c)), None)
+    cell = next((c for c in reversed(nb.cells) if GRADER_TAG in nbfiles.tags(c)), None)
     if cell is None:
         return None, "the grading cell is missing from the executed copy"
     for o in cell.get("outputs", []):
@@ -170,6 +174,8 @@ def grade_job(job: Job, *, out: Path, scratch: Path, kernels: Kernels, cell_time
         for cell in nb.cells:
             if cell.cell_type == "code":
                 cell.outputs, cell.execution_count = [], None
+            if GRADER_TAG in nbfiles.tags(cell):  # only the cell appended below may report to the grader
+                cell.metadata["tags"] = [t for t in nbfiles.tags(cell) if t != GRADER_TAG]
         grader = nbformat.v4.new_code_cell(spec.grading_cell())
         grader.metadata["tags"] = [GRADER_TAG]
         nb.cells.append(grader)
