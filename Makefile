@@ -19,12 +19,28 @@ $(STAMP): pyproject.toml
 	 else $(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,git]'; fi
 	@touch $(STAMP)
 
-# The hub tests need JupyterHub and nbgitpuller, the [hub] extra; `make handouts` does not install them.
-HUB_STAMP := $(VENV)/.installed-hub
-$(HUB_STAMP): $(STAMP)
-	@if test -x $(BIN)/uv; then $(BIN)/uv pip install -q --python $(BIN)/python -e '.[test,git,hub]'; \
-	 else $(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,git,hub]'; fi
-	@touch $(HUB_STAMP)
+# `make test` also needs the extras whose tests are present: [hub] (JupyterHub, nbgitpuller), [grading]
+# (nbgrader, for the round trip), [slides] (reveal.js) and [site] (Sphinx); `make handouts` installs none of
+# them. A student release (`turn-east release`) ships none of those tests, so it installs none of them.
+# The server and JupyterLab extensions that nbgrader and its Notebook 7 dependency bring are switched off in
+# .venv, so `make lab` starts as fast and looks the same with or without them (the nbgrader commands do not
+# need them).
+comma := ,
+TEST_EXTRAS := test,git$(if $(wildcard tests/test_hub_*.py),$(comma)hub)$(if $(wildcard tests/test_nbgrader.py),$(comma)grading)$\
+	$(if $(wildcard tests/test_decks.py),$(comma)slides)$(if $(wildcard tests/test_site*.py),$(comma)site)
+EXTRAS_STAMP := $(VENV)/.installed-test-extras
+JUPYTER_ETC := $(VENV)/etc/jupyter
+OFF_SERVER := {"ServerApp": {"jpserver_extensions": {"notebook": false, \
+  "nbgrader.server_extensions.formgrader": false, "nbgrader.server_extensions.validate_assignment": false, \
+  "nbgrader.server_extensions.assignment_list": false, "nbgrader.server_extensions.course_list": false}}}
+OFF_LAB := {"disabledExtensions": {"@jupyter/nbgrader": true, "@jupyter-notebook/lab-extension": true}}
+$(EXTRAS_STAMP): $(STAMP)
+	@if test -x $(BIN)/uv; then $(BIN)/uv pip install -q --python $(BIN)/python -e '.[$(TEST_EXTRAS)]'; \
+	 else $(BIN)/python -m pip install -q --disable-pip-version-check -e '.[$(TEST_EXTRAS)]'; fi
+	@mkdir -p $(JUPYTER_ETC)/jupyter_server_config.d $(JUPYTER_ETC)/labconfig
+	@echo '$(OFF_SERVER)' > $(JUPYTER_ETC)/jupyter_server_config.d/zz-turn-east-grading-off.json
+	@echo '$(OFF_LAB)' > $(JUPYTER_ETC)/labconfig/page_config.json
+	@touch $(EXTRAS_STAMP)
 
 # Slide decks need reveal.js, which the [slides] extra brings (inside sphinx-revealjs); `make handouts` does not.
 SLIDES_STAMP := $(VENV)/.installed-slides
@@ -46,8 +62,7 @@ $(SITE_STAMP): $(STAMP)
 # (so no [hub] extra) and no browser tests: folders that are not there are left out, and the second phase
 # finding no test (pytest's exit status 5) is not a failure.
 TEST_PATHS := $(wildcard tests notebooks exercises solutions)
-test: venv $(if $(wildcard tests/test_hub_*.py),$(HUB_STAMP)) $(if $(wildcard tests/test_decks*.py),$(SLIDES_STAMP)) \
-		$(if $(wildcard tests/test_site*.py),$(SITE_STAMP))
+test: venv $(EXTRAS_STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile --nbval-lax -p no:cacheprovider -m "not browser and not hub" \
 		$(TEST_PATHS)
 	$(BIN)/python -m pytest -p no:cacheprovider -m "browser or hub" tests || test $$? -eq 5
@@ -95,7 +110,7 @@ update: venv
 slides: venv
 	$(BIN)/turn-east slides
 
-bench: venv $(HUB_STAMP) $(SITE_STAMP)
+bench: venv $(EXTRAS_STAMP) $(SLIDES_STAMP) $(SITE_STAMP)
 	@for b in $(wildcard benchmarks/*.py); do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:

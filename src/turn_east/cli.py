@@ -11,6 +11,8 @@
     turn-east hub-links --hub URL     nbgitpuller links to every lesson and exercise on a JupyterHub
     turn-east release OUT [--zip]     the course for students: no solutions, no leader notes, answers sealed
     turn-east site [...]              the course website in build/site/ (needs the [site] extra)
+    turn-east grade SUBMISSIONS --out DIR    grade a class's exercise notebooks (gradebook, feedback pages)
+    turn-east nbgrader-export DIR     the exercises as an nbgrader course folder
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ import sys
 from turn_east import data
 from turn_east.make import exercises, export, hub, refresh, release, site, slides, workspace
 from turn_east.make.decks import cli as decks
+from turn_east.make.grade import cli as grade
+from turn_east.make.grade import nbgrader_export
 from turn_east.make.handouts import cli as handouts
 
 
@@ -62,6 +66,10 @@ COMMANDS = (
      release.add_arguments, release.run),
     ("site", "build the course website into build/site/ (Sphinx; needs the [site] extra)",
      site.add_arguments, site.run),
+    ("grade", "grade a class's exercise notebooks: gradebook.csv and a feedback page per student",
+     grade.add_arguments, grade.run),
+    ("nbgrader-export", "write the exercises as an nbgrader course folder (source/ assignments, nbgrader_config.py)",
+     nbgrader_export.add_arguments, nbgrader_export.run),
 )
 
 

@@ -6,8 +6,9 @@ notebook; the modules here run outside it and make or maintain the course (the `
 
     execute.py    the one path that executes notebooks (papermill, IPC kernels, start-up retries)
     zygote.py     kernels forked from a warm process (Linux), for batches of notebooks
-    files.py      atomic writes and the lock of an output folder
+    files.py      atomic writes, the lock of an output folder, an output folder staged and swapped in
     handouts/     printable offline handouts: plan, render, post-process, index, command line
+    grade/        grading a class's exercise notebooks (turn-east grade) and the nbgrader export
     export.py     static images of the charts (kaleido)
     slides.py     slide metadata of the lessons (jupyterlab-rise)
     decks/        a reveal.js slide deck per lesson, offline, from the executed leader copies

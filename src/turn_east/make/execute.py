@@ -18,6 +18,11 @@ guarantees:
 Execution itself is papermill's (parameters injected after the ``parameters`` cell, errors reported
 with the failing cell), through a papermill engine that takes the kernel handed to it
 (:class:`ProvidedKernelEngine`, registered as ``turn-east``) and shuts it down afterwards.
+
+For notebooks that are not the course's own (a student's submission, graded by ``turn-east grade``),
+``execute_notebook`` can also run every cell whatever the earlier ones raised (``allow_errors``: a cell
+over its time limit is interrupted and the next one runs) and stop the whole notebook after a time limit
+(``notebook_timeout``: its kernel's process group is killed, :class:`NotebookTimeoutError`).
 """
 
 from __future__ import annotations
@@ -26,8 +31,10 @@ import functools
 import logging
 import os
 import queue
+import signal
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -84,6 +91,10 @@ class BlockingCourseKernelManager(KernelManager):
 
 class KernelStartError(TurnEastError, RuntimeError):
     """No kernel could be started for a notebook, even after the retries."""
+
+
+class NotebookTimeoutError(TurnEastError, RuntimeError):
+    """A notebook ran past its time limit; its kernel was stopped."""
 
 
 @dataclass
@@ -184,20 +195,22 @@ class Kernels:
     ``prestart``), retrying a failed start up to ``retries`` times. ``warmup`` is code every kernel runs
     silently before its notebook (no output, no execution count), e.g. the imports all lessons share.
     ``fork``: start plain ipykernel kernels as forks of a warm process (:mod:`turn_east.make.zygote`,
-    Linux), which spares each kernel the import of ipykernel, IPython, numpy and pandas.
+    Linux), which spares each kernel the import of ipykernel, IPython, numpy and pandas; ``preload`` names
+    more modules the warm process imports (see :class:`turn_east.make.zygote.Zygote`).
     """
 
     def __init__(self, *, warmup: str = "", retries: int = RETRIES, start_timeout: float = START_TIMEOUT_S,
-                 fork: bool = False):
+                 fork: bool = False, preload: tuple[str, ...] = ()):
         self.warmup, self.retries, self.start_timeout = warmup, retries, start_timeout
         self.fork = fork and zygote_supported()
+        self.preload = tuple(preload)
         self._spare: _Pending | None = None
         self._zygote: Zygote | None = None
 
     def _pending(self, kernel_name: str, cwd) -> _Pending:
         if self.fork and (self._zygote is None or self._zygote.proc.poll() is not None):
             try:
-                self._zygote = Zygote()
+                self._zygote = Zygote(self.preload)
             except OSError:
                 self.fork = False
         return _Pending(kernel_name, str(cwd), self.warmup, self._zygote if self.fork else None)
@@ -283,29 +296,84 @@ def kernel_name_of(notebook) -> str:
     return spec.get("name") or KERNEL_NAME
 
 
+class _Watchdog:
+    """Kills a kernel's process group (the kernel and whatever it started) after ``seconds``."""
+
+    def __init__(self, km, seconds: float):
+        self.km, self.seconds, self.fired = km, seconds, False
+        self._timer = threading.Timer(seconds, self._kill)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _kill(self) -> None:
+        self.fired = True
+        provisioner = getattr(self.km, "provisioner", None)
+        pgid = getattr(provisioner, "pgid", None) or getattr(provisioner, "pid", None)
+        if pgid:
+            try:
+                os.killpg(pgid, signal.SIGKILL)
+            except OSError:  # already gone
+                pass
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
+def _without_papermill_markers(path):
+    """The notebook papermill wrote at ``path`` after a failed cell, without the two marker cells it adds."""
+    import nbformat
+
+    nb = nbformat.read(str(path), as_version=4)
+    nb.cells = [c for c in nb.cells if "papermill-error-cell-tag" not in c.get("metadata", {}).get("tags", [])]
+    nbformat.write(nb, str(path))
+    return nb
+
+
 def execute_notebook(notebook, output_path, parameters: dict, *, kernels: Kernels, cwd, timeout: float,
-                     prestart_next: bool = False):
+                     prestart_next: bool = False, allow_errors: bool = False,
+                     notebook_timeout: float | None = None):
     """Execute ``notebook`` (a path) with papermill into ``output_path``, on the kernel its metadata
     names; returns (nb, KernelStart).
 
-    ``prestart_next`` starts the next notebook's kernel (the same kind, in the same ``cwd``) while this
-    one runs.
+    ``timeout`` limits each cell. ``prestart_next`` starts the next notebook's kernel (the same kind, in
+    the same ``cwd``) while this one runs.
     Raises papermill's PapermillExecutionError when a cell fails (the executed notebook, with the
     error, is written to ``output_path``), KernelStartError when no kernel starts.
+
+    ``allow_errors``: every cell runs whatever the earlier ones raised, and a cell that runs past
+    ``timeout`` is interrupted (its output ends with a KeyboardInterrupt) instead of failing the
+    notebook; errors stay in the cells' outputs and nothing is raised for them.
+    ``notebook_timeout``: seconds for the whole notebook (its kernel's start not counted); past it the
+    kernel's process group is killed and NotebookTimeoutError is raised (nothing is written).
     """
     import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
 
     _register_engine()
     kernel_name = kernel_name_of(notebook)
     km, start = kernels.take(kernel_name, cwd)
     if prestart_next:
         kernels.prestart(kernel_name, cwd)
+    lenient = {"allow_errors": True, "interrupt_on_timeout": True} if allow_errors else {}
+    watchdog = _Watchdog(km, notebook_timeout) if notebook_timeout else None
     try:
         nb = pm.execute_notebook(str(notebook), str(output_path), parameters=parameters, engine_name=ENGINE,
                                  kernel_name=kernel_name, km=km, progress_bar=False, log_output=False,
                                  request_save_on_cell_execute=False, execution_timeout=timeout,
-                                 shutdown_kernel="immediate")
+                                 shutdown_kernel="immediate", **lenient)
+    except PapermillExecutionError:
+        if watchdog is not None and watchdog.fired:
+            raise NotebookTimeoutError(f"{notebook} did not finish in {notebook_timeout:g} s") from None
+        if not allow_errors:
+            raise
+        nb = _without_papermill_markers(output_path)  # the errors are in the cells' outputs
+    except Exception as exc:
+        if watchdog is not None and watchdog.fired:
+            raise NotebookTimeoutError(f"{notebook} did not finish in {notebook_timeout:g} s") from exc
+        raise
     finally:
+        if watchdog is not None:
+            watchdog.cancel()
         shut_down(km)  # the engine has shut it down already, unless papermill failed before running it
     return nb, start
 

@@ -1,11 +1,14 @@
 """Writing build outputs safely: every file goes to a temporary name in its folder and is renamed into
-place, so a failed build never leaves a half-written file and the previous good one stays; and a lock
-per output folder, so two builds into the same folder cannot mix their files."""
+place, so a failed build never leaves a half-written file and the previous good one stays; a lock
+per output folder, so two builds into the same folder cannot mix their files; and, for a tool whose
+output is a whole folder (``turn-east grade``), the folder built beside its place and swapped in at the
+end (:func:`staged_folder`)."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -99,3 +102,52 @@ def folder_lock(folder: Path, *, wait: float = 0.0, what: str = "a build"):
         yield path
     finally:
         os.close(fd)  # closing the descriptor releases the lock
+
+
+@contextlib.contextmanager
+def staged_folder(final: Path, *, marker: str, what: str = "a build"):
+    """Build a whole output folder at once: yield an empty folder beside ``final``; when the block succeeds
+    it takes ``final``'s place (the previous one is removed), otherwise it is removed and ``final`` stays.
+
+    ``final`` must not exist, be empty, or hold ``marker`` (a file an earlier run of the same tool left), so
+    that a folder of other files is never replaced. A second run into the same ``final`` while this one
+    works stops with a UsageError; a crashed run's leftover is removed by the next. Nothing stays beside
+    ``final`` afterwards.
+    """
+    final = Path(final).absolute()
+    if final.exists() and (not final.is_dir() or (any(final.iterdir()) and not (final / marker).exists())):
+        raise UsageError(f"{final} exists and is not an output of {what}: give a new folder (nothing was written)")
+    final.parent.mkdir(parents=True, exist_ok=True)
+    prefix = f".{final.name}.staging-"
+    stage = Path(tempfile.mkdtemp(dir=final.parent, prefix=prefix))
+    fd = os.open(stage / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+    _try_lock(fd)
+    try:
+        for other in final.parent.glob(prefix + "*"):
+            if other == stage:
+                continue
+            other_fd = os.open(other / ".lock", os.O_RDWR | os.O_CREAT, 0o644) if other.is_dir() else None
+            try:
+                if other_fd is not None and not _try_lock(other_fd):
+                    raise UsageError(f"{final} is being written by {what} still running; wait for it to finish, "
+                                     "or give another output folder")
+            finally:
+                if other_fd is not None:
+                    os.close(other_fd)
+            shutil.rmtree(other, ignore_errors=True)  # left by a run that crashed
+        yield stage
+        (stage / marker).touch()
+        os.close(fd)
+        fd = None
+        (stage / ".lock").unlink()
+        if final.exists():
+            old = final.parent / f".{final.name}.replaced-{os.getpid()}"
+            os.replace(final, old)
+            os.replace(stage, final)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(stage, final)
+    finally:
+        if fd is not None:
+            os.close(fd)
+        shutil.rmtree(stage, ignore_errors=True)

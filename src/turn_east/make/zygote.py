@@ -7,7 +7,8 @@ those once and forks a kernel on request. The child starts the kernel exactly as
 ``__main__``, the same arguments, working folder and environment, a new session), with those modules
 already loaded. Only modules whose import does not look at its surroundings are loaded ahead: plotly,
 for one, picks its default renderer at import from the IPython shell it finds, so the kernel imports
-it itself, as before.
+it itself, as before. A caller that fixes what such a module looks at may preload it too
+(``Zygote(preload=...)``): the grader sets ``PLOTLY_RENDERER`` and preloads plotly and the course.
 
 The zygote runs on Linux only (forking without exec is unsafe with macOS system frameworks, Windows
 has no fork). :class:`ZygoteProvisioner`, a jupyter_client kernel provisioner, uses it for kernels
@@ -48,9 +49,11 @@ class ZygoteError(RuntimeError):
 class Zygote:
     """A running zygote, driven through its stdin and stdout (one request at a time)."""
 
-    def __init__(self):
+    def __init__(self, preload: tuple[str, ...] = ()):
+        """``preload``: modules to load ahead besides :data:`PRELOAD` (imported before the zygote answers)."""
         self._lock = threading.Lock()
-        self.proc = subprocess.Popen([sys.executable, "-m", "turn_east.make.zygote"], stdin=subprocess.PIPE,
+        extra = ["--preload", ",".join(preload)] if preload else []
+        self.proc = subprocess.Popen([sys.executable, "-m", "turn_east.make.zygote", *extra], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, text=True, bufsize=1, start_new_session=True)
         self._ready = False
 
@@ -188,7 +191,8 @@ def _child(request: dict) -> None:
 def main() -> None:
     # A kernel's parent is this zygote; set before the imports, since ipykernel reads it when imported.
     os.environ["JPY_PARENT_PID"] = str(os.getpid())
-    for name in PRELOAD:
+    extra = sys.argv[sys.argv.index("--preload") + 1].split(",") if "--preload" in sys.argv else []
+    for name in (*PRELOAD, *extra):
         importlib.import_module(name)
     exits: dict[int, int] = {}
     out = sys.stdout
