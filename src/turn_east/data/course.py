@@ -109,6 +109,9 @@ class Course:
     data_dir: Path | None
     version: str
     periods: list[str] = field(default_factory=list)
+    # Held-out events for the practice notebooks' coding tasks (coding_exercises.csv); last, with a
+    # default, so that a Course made without it (older callers, test fixtures) still builds.
+    coding_exercises: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def __post_init__(self):
         if not self.periods:
@@ -263,4 +266,8 @@ def build_course(rows: dict[str, list[dict]], folder: Path | None, version: str)
     frames["motives"] = frames["motives"].sort_values("order").reset_index(drop=True)
     frames["lessons"] = frames["lessons"].sort_values("order").reset_index(drop=True)
     frames["people"]["to_year"] = frames["people"]["to_year"].astype("Int64")
+    if "coding_exercises" in frames:
+        ce = frames["coding_exercises"]
+        if "goldstein" in ce:
+            ce["goldstein"] = ce["goldstein"].astype(float)
     return Course(**frames, data_dir=folder, version=version, periods=periods)
