@@ -8,6 +8,7 @@
     turn-east slides [--check]        set the lessons' slide types (jupyterlab-rise)
     turn-east refresh-checked-outputs store the reference outputs of NBVAL_CHECK_OUTPUT cells
     turn-east hub-links --hub URL     nbgitpuller links to every lesson and exercise on a JupyterHub
+    turn-east agreement FOLDER        how far a class's codings of the held-out events agree
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import argparse
 import sys
 
 from turn_east import data
-from turn_east.make import exercises, export, hub, refresh, slides, workspace
+from turn_east.make import agreement, exercises, export, hub, refresh, slides, workspace
 from turn_east.make.handouts import cli as handouts
 
 
@@ -47,6 +48,8 @@ COMMANDS = (
      refresh.add_arguments, refresh.run),
     ("hub-links", "print an nbgitpuller link for every lesson and exercise, for a JupyterHub",
      hub.add_arguments, hub.run),
+    ("agreement", "measure how far a class's codings of the held-out events agree (Krippendorff's alpha)",
+     agreement.add_arguments, agreement.run),
 )
 
 

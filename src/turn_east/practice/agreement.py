@@ -188,6 +188,9 @@ def agreement(codings: pd.DataFrame, *, course=None) -> Agreement:
     disputes_df = disputes_df[disputes_df["disagreement"] > 0].sort_values(
         ["disagreement", "event", "field"], ascending=[False, True, True]).reset_index(drop=True)
     extra = []
+    if len(events) < 10:
+        extra.append(f"Only {len(events)} events: alpha is unstable on so few, and it drops when nearly every coder gives "
+                     "the same value (little variation to agree on). Read it with the disputes table.")
     thin = [e for e in events if (df["event"] == e).sum() < 2]
     if thin:
         extra.append(f"{len(thin)} event(s) coded by only one coder count for nothing: {', '.join(thin[:5])}")

@@ -418,7 +418,7 @@ def collect_codings(folder, *, course=None, lesson: str | None = None) -> Collec
             try:
                 nb = nbfiles.read(path)
             except Exception as exc:  # a broken submission must not stop the class's count
-                problems.append(f"{rel}: {exc}")
+                problems.append(str(exc) if str(path) in str(exc) else f"{rel}: {exc}")
                 continue
             nb_lesson, answer, why = codings_in_notebook(nb, course)
             if lesson and nb_lesson and nb_lesson != lesson:

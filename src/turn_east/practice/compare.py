@@ -145,7 +145,8 @@ def check_ids(answer, expected_ids, mistakes=(), *, column: str = "id", what: st
         if ordered and got != want:
             return False, f"The right {len(want)} {what}, but not in the order the task asks for."
         return True, f"All {len(want)} {what} are right."
-    hint = first_match(set(got), [(set(map(str, c)), h) for c, h in mistakes], lambda g, c: g == c)
+    # an empty candidate names no particular mistake (many slips give no rows): those get the empty-answer hint
+    hint = first_match(set(got), [(set(map(str, c)), h) for c, h in mistakes if len(c)], lambda g, c: g == c)
     n = f"You have {len(got)} {what}, the task expects {len(want)}. "
     if hint:
         return False, n + hint

@@ -29,8 +29,8 @@ def _l04_t1(course, answer):
     return check_ids(answer, ids_of(sm), [
         (ids_of(s3[s3["event_type"].isin(["summit", "multilateral"])]),
          "You also kept multilateral events; the task asks for event_type 'summit' only."),
-        (ids_of(s3[s3["event_type"].isin(["summit", "visit"])]),
-         "You also kept visits; the task asks for event_type 'summit' only."),
+        (ids_of(s3[s3["event_type"].isin(["summit", "diplomacy"])]),
+         "You also kept diplomacy events; the task asks for event_type 'summit' only."),
         (ids_of(sm[(sm["actor_a"] == "PRK") | (sm["actor_b"] == "PRK")]),
          "You kept only Kim Jong Un's summits; the task asks for every summit of the stage."),
         (ids_of(e[e["event_type"] == "summit"]), "Keep stage three only (2018-2021)."),

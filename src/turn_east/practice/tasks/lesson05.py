@@ -23,6 +23,8 @@ def _l05_t1(course, answer):
         (ids_of(s4[one_order_mask(s4, "PRK", "RUS")]), ORDER_HINT),
         (ids_of(s4[tagged(s4["actors"], "RUS") & tagged(s4["actors"], "PRK")]), MAIN_PAIR_HINT),
         (ids_of(events_of(course)[pair_mask(events_of(course), "RUS", "PRK")]), "Keep stage four only (2022-2024)."),
+        (ids_of(events_of(course)[pair_mask(events_of(course), "RUS", "PRK") & events_of(course)["stage"].notna()]),
+         "Keep stage four only (2022-2024): you have the pair's events of every stage."),
         (ids_of(s4[pair_mask(s4, "RUS", "KOR")]), code_hint("KOR", "PRK", course)),
     ], what="events")
 
