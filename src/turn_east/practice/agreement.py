@@ -145,6 +145,8 @@ def agreement(codings: pd.DataFrame, *, course=None) -> Agreement:
     alpha, notes = {}, {}
     for name, matrix in (("goldstein", gold), ("stage", stage), ("motives", mot)):
         alpha[name], notes[name] = _alpha(matrix, LEVELS[name])
+    if not all_motives:
+        alpha["motives"], notes["motives"] = None, "no coder tagged any motive"
 
     course_coding = {}
     if course is not None and getattr(course, "coding_exercises", None) is not None and not course.coding_exercises.empty:
