@@ -91,8 +91,8 @@ def needs_pairs(*pairs, any_of: bool = False) -> Need:
         missing = [p for p in want if p not in info.pairs]
         if (any_of and len(missing) < len(want)) or not missing:
             return None
-        names = course.actor_names
-        shown = [" \u2013 ".join(names.get(a, a) for a in sorted(p, key=str)) for p in missing]
+        names, order = course.actor_names, {a: i for i, a in enumerate(course.actor_ids)}
+        shown = [" \u2013 ".join(names.get(a, a) for a in sorted(p, key=lambda x: (order.get(x, 99), x))) for p in missing]
         return (f"Your {info.chart} figure does not show {', '.join(shown)}, which the question is about"
                 + (" (one of them is enough)" if any_of else "") + ": pass the pairs you need with pairs=.")
     return need

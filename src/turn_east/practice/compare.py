@@ -147,7 +147,7 @@ def check_ids(answer, expected_ids, mistakes=(), *, column: str = "id", what: st
         return True, f"All {len(want)} {what} are right."
     # an empty candidate names no particular mistake (many slips give no rows): those get the empty-answer hint
     hint = first_match(set(got), [(set(map(str, c)), h) for c, h in mistakes if len(c)], lambda g, c: g == c)
-    n = f"You have {len(got)} {what}, the task expects {len(want)}. "
+    n = f"You have {len(got)} {what if len(got) != 1 else what.rstrip('s')}, the task expects {len(want)}. "
     if hint:
         return False, n + hint
     if not got:
