@@ -19,7 +19,7 @@ For a class (the leader's agreement exercise)::
     compare.py    reading answers of many shapes and comparing them (as_*, norm_*, same_*, check_*)
     choice.py     what a course figure shows, and which charts can answer a question
     coding.py     held-out events: the coding sheet, the coding check, reading codings from notebooks
-    agreement.py  agreement(codings) -> Agreement (the krippendorff package)
+    intercoder.py agreement(codings) -> Agreement: Krippendorff's alpha (the krippendorff package)
     tasks/        the checkers, one module per lesson
     checks.py     Practice, CheckResult, Progress
 
@@ -27,7 +27,7 @@ Exercises are generated from the solutions by ``turn-east exercises`` and copied
 folder by ``turn-east workspace`` (``turn_east.make.exercises``, ``turn_east.make.workspace``).
 """
 
-from turn_east.practice.agreement import Agreement, agreement
+from turn_east.practice.intercoder import Agreement, agreement
 from turn_east.practice.checks import CheckResult, Practice, Progress, tasks_for
 from turn_east.practice.coding import Collected, coding_rows, coding_sheet, collect_codings, read_coding
 from turn_east.practice.registry import KINDS, Task

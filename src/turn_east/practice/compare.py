@@ -41,7 +41,7 @@ def norm_label(label, *, pairs_order=None) -> str:
 MASK_HINT = ("This is a True/False column (a mask), one value per row of the table, not the rows themselves. "
              "Use it to select the rows: table[mask].")
 MERGE_SUFFIX_HINT = ("After your merge both tables' '{c}' columns were renamed {c}_x and {c}_y, because both tables "
-                     "have a '{c}' column. Rename the other table's column before merging "
+                     "have a column called '{c}'. Rename the other table's column before merging "
                      "(e.g. other.rename(columns={{'{c}': 'other_{c}'}})), or merge with suffixes=('', '_other').")
 EMPTY_HINT = ("Your answer is empty: no row passed your conditions. Check the spelling of the ids you compare with "
               "(PRK is North Korea, KOR is South Korea); a list column (actors, people, motives) never equals a "
