@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from turn_east.data import load_course, validate
+from turn_east.data import TABLES, load_course, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,10 +25,9 @@ def main():
     t = time.perf_counter()
     validate()
     v = time.perf_counter() - t
-    rows = sum(len(course.table(n)) for n in ("stages", "motives", "actors", "people", "places", "events",
-                                              "relations", "glossary", "sources", "lessons", "questions"))
+    rows = sum(len(course.table(n)) for n in TABLES)
     print(f"load_course: median {statistics.median(times) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms "
-          f"({rows} rows in 11 tables)")
+          f"({rows} rows in {len(TABLES)} tables)")
     print(f"validate:    {v * 1000:.1f} ms")
     if "--setup" in sys.argv:
         with tempfile.TemporaryDirectory() as tmp:

@@ -94,6 +94,25 @@ def test_stage_of_follows_the_stage_boundaries(course):
     assert stage_of(course, "1961-07-06") is None
 
 
+# The one list of the article's sections and their citation names (research: the garbled copy's headings,
+# with the spinner undone; docs/ARCHITECTURE.md). Lessons, quiz, charts and data all cite these names.
+ARTICLE_SECTIONS = {
+    "intro": "\u00a7 Introduction", "prelude": "\u00a7 Six-Party Talks", "stage-1": "\u00a7 Stage One",
+    "stage-2": "\u00a7 Stage Two", "stage-3": "\u00a7 Stage Three", "stage-4": "\u00a7 Stage Four",
+    "triangle": "\u00a7 Grand Strategic Triangle", "alliances": "\u00a7 US Alliances",
+    "agenda": "\u00a7 North Korea's Agenda", "identity": "\u00a7 National Identity",
+    "conclusion": "\u00a7 Conclusion",
+}
+
+
+def test_the_article_sections_are_one_table_in_the_articles_order(course):
+    assert course.section_citations == ARTICLE_SECTIONS
+    assert list(course.section_citations) == list(ARTICLE_SECTIONS)
+    cited = {*course.stages["article_section"], *course.motives["article_section"],
+             *course.events["article_section"].dropna()}
+    assert cited <= set(ARTICLE_SECTIONS)
+
+
 def test_frictionless_validates_the_package():
     exe = shutil.which("frictionless", path=str(ROOT / ".venv" / "bin")) or shutil.which("frictionless")
     assert exe, "frictionless is a test dependency"
@@ -144,6 +163,9 @@ CASES = [
     ("relations", 7, "score", "5", ["relations.csv", "row 9", "'score'", "'5'", "maximum 3"]),
     ("people", 0, "to_year", "1900", ["people.csv", "row 2", "'to_year'", "before from_year"]),
     ("glossary", 2, "motives", "triangel", ["glossary.csv", "row 4", "'motives'", "'triangel'", "motives.csv"]),
+    ("events", 40, "article_section", "Targeting US Alliances",
+     ["events.csv", "row 42", "'article_section'", "'Targeting US Alliances'", "article_sections.csv"]),
+    ("motives", 1, "article_section", "alliance", ["motives.csv", "row 3", "'alliance'", "article_sections.csv"]),
 ]
 
 

@@ -113,7 +113,10 @@ def test_checked_cells_keep_their_reference_with_count_one():
         assert "Stage One events:" in "".join(cell["outputs"][0]["text"])
     others = [c for c in cleaned["cells"] if c["cell_type"] == "code" and not checked(c)]
     assert others and all(c["outputs"] == [] and c["execution_count"] is None for c in others)
-    assert all("jupyter" not in c["metadata"] and "collapsed" not in c["metadata"] for c in cleaned["cells"])
+    assert all("collapsed" not in c["metadata"] for c in cleaned["cells"])
+    for c in cleaned["cells"]:  # only leader notes keep a JupyterLab key: collapsed (turn-east lesson-metadata)
+        leader = "leader" in c["metadata"].get("tags", [])
+        assert c["metadata"].get("jupyter") == ({"source_hidden": True} if leader else None), c["source"][:40]
     assert cleaned["metadata"]["language_info"] == {"name": "python"}
     assert cleaned["metadata"]["kernelspec"]["display_name"] == "Python 3"
     assert "widgets" not in cleaned["metadata"]

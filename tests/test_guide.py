@@ -39,20 +39,61 @@ def test_every_plan_lasts_90_minutes_without_gaps(plans):
             assert row_start == start and minutes > 0 and segment and what, (p.lesson_id, segment)
             start += minutes
         blocks = [r[2] for r in p.rows]
-        assert blocks[0] == "Recap" and blocks[-1] == "Wrap-up" and "Live quiz" in blocks
+        assert blocks[0] in ("Recap", "Welcome") and blocks[-1] == "Wrap-up" and "Live quiz" in blocks
 
 
-def test_live_questions_are_the_lessons_own(plans, bank):
+def test_live_questions_are_the_lessons_own_and_named_as_students_see_them(plans, bank):
     by_id = {q.id: q for q in bank}
     for p in plans:
-        assert len(p.questions) == min(guide.LIVE_QUESTIONS, len(p.all_question_ids)), p.lesson_id
-        for q in p.questions:
-            assert by_id[q.id].lesson == p.lesson_id
-        types = {by_id[i].type for i in p.all_question_ids}
-        assert len({q.type for q in p.questions}) == min(len(types), len(p.questions)), "vary the types"
-        md = p.to_markdown()
-        for q in p.questions:
-            assert f"`{q.id}`" in md
+        assert p.questions, p.lesson_id
+        own = [by_id[i] for i in p.all_question_ids]
+        for lq in p.questions:
+            assert lq.question.lesson == p.lesson_id
+            assert own[lq.number - 1].id == lq.question.id and lq.total == len(own)
+            assert lq.label.startswith(f"Question {lq.number} of {len(own)}: ")
+            assert lq.label in p.to_markdown()
+        assert f"`{p.questions[0].question.id}`" not in p.to_markdown(), "name questions as students see them"
+
+
+def test_live_questions_prefer_reasoning_skills_when_the_bank_has_them(course):
+    import dataclasses
+    qs = [q for q in course.bank if q.lesson == "05_stage_4_war_and_alliance"]
+    skills = ["recall", "recall", "evaluate", "apply", "recall", "recall", "interpret"]
+    tagged = [dataclasses.replace(q, **{}) for q in qs]
+    for q, skill in zip(tagged, skills):
+        object.__setattr__(q, "skill", skill)
+    picked = guide.live_questions(tagged, 3)
+    assert {getattr(q, "skill") for q in picked} == {"evaluate", "apply", "interpret"}
+    untagged = guide.live_questions(qs, 3)  # without skills: the reasoning-shaped types, never a recall type
+    assert not {q.type for q in untagged} & {"year", "text", "chronology"}
+
+
+def test_plans_follow_the_lessons_minutes_and_the_banner(course, plans):
+    from turn_east.session import banner_timing, session_blocks
+    for p in plans:
+        row = course.lesson(p.lesson_id)
+        blocks = dict(session_blocks(row))
+        assert blocks["Reading and charts"] == int(row["reading_min"]), p.lesson_id
+        assert blocks["Exercises and quiz"] == int(row["exercise_min"])
+        assert blocks["Discussion"] == int(row["discussion_min"])
+        assert sum(blocks.values()) == guide.SESSION_MIN
+        for name, minutes in blocks.items():
+            if minutes:
+                assert f"{name.lower()} {minutes} min" in banner_timing(row), p.lesson_id
+        timed = [r for r in p.rows if r[2].startswith("Discussion prompt")]
+        for start, minutes, segment, _ in timed:  # a prompt gets at least its leader note's minutes
+            prompt = next(x for x in p.prompts if f"prompt {x.number}" in segment)
+            assert minutes >= (prompt.minutes or 0), (p.lesson_id, segment)
+
+
+def test_synthesis_gives_its_time_to_the_essay_and_the_debate(plans):
+    syn = next(p for p in plans if p.kind == "synthesis")
+    segments = [r[2] for r in syn.rows]
+    assert any(s.startswith("Essay") for s in segments)
+    assert len(syn.questions) == 1 and syn.questions[0].question.type not in ("chronology", "match_stage")
+    essay = sum(r[1] for r in syn.rows if r[2].startswith("Essay"))
+    quiz = sum(r[1] for r in syn.rows if r[2] == "Live quiz")
+    assert essay > quiz
 
 
 def test_charts_and_prompts_come_from_the_lesson_notebooks(plans):
@@ -106,7 +147,7 @@ def test_guide_notebook_is_clean_and_starts_with_leader_parameters():
     assert all(c["outputs"] == [] and c["execution_count"] is None for c in code)
     assert "parameters" in code[0]["metadata"]["tags"]
     params = "".join(code[0]["source"]).replace(" ", "")
-    for line in ('audience="leader"', "show_answers=True", "data_dir=None"):
+    for line in ('audience="leader"', "show_answers=True", "data_dir=None", 'render="live"'):
         assert line in params
     assert any("guide.show_plans(" in "".join(c["source"]) for c in code)
 
@@ -119,5 +160,7 @@ def test_guide_notebook_runs_and_shows_every_lesson(course):
                       for o in c.outputs)
     for title in course.lessons["title"]:
         assert f"## {title}" in shown
-    assert "| Start | Minutes | Segment | What to do |" in shown
+    assert "| Start | Min | Segment | What to do |" in shown
     assert "Traceback" not in shown
+    guide_text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "plotly's online" not in guide_text, "the map outlines are bundled with the course"

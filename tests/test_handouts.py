@@ -140,7 +140,8 @@ def test_code_hidden_outputs_kept_and_parameter_applied(batch):
         assert "PRINTED-OUTPUT 8" in page               # their output kept, with -p bar_count=4
         assert "FIXTURE-DESCRIPTION" in page            # the chart's description below it
         assert 'id="te-02_stage_1_adjusting_to_asia-fig1"' in page   # deterministic div id
-        assert page.count("Plotly.newPlot(") == 2                   # the bar chart and the map
+        assert page.count("Plotly.newPlot(") == 4                   # the bar chart and the map, each with
+        assert page.count('class="te-print"') == 2                  # its printed copy (charts.printable)
         assert 'id="te-02_stage_1_adjusting_to_asia-fig2"' in page and "FIXTURE-MAP" in page
 
 

@@ -46,42 +46,42 @@ EVENTS = [
 
 # One question of every type, plus an HTML-injection probe. Written as CSV rows.
 BANK = [
-    dict(id="q-single", lesson="L1", type="single", prompt="Where did Putin stop on his way to the G8?",
+    dict(id="q-single", lesson="L1", type="single", skill="recall", prompt="Where did Putin stop on his way to the G8?",
          choices="Beijing|Pyongyang|Seoul", answer="Pyongyang",
          feedback="Beijing=>He had been there already; the stop was in Korea.|Seoul=>Seoul came later.",
          explanation="Putin flew to Pyongyang on 19 July 2000.", section="Prelude: the 2000 visit",
          source_id="article"),
-    dict(id="q-multi", lesson="L1", type="multi", prompt="Which were Six-Party members?",
+    dict(id="q-multi", lesson="L1", type="multi", skill="interpret", prompt="Which were Six-Party members?",
          choices="Russia|India|Japan|Germany", answer="Russia|Japan",
          feedback="India=>India was never a member.|Germany=>No European state took part.",
          explanation="The six were the two Koreas, China, the US, Japan and Russia (2003-2009).",
          section="Prelude: the talks", source_id="ref"),
-    dict(id="q-tf", lesson="L1", type="truefalse", prompt="The North's leader attended the 2015 parade.",
+    dict(id="q-tf", lesson="L1", type="truefalse", skill="interpret", prompt="The North's leader attended the 2015 parade.",
          choices="", answer="false", feedback="true=>He was invited but stayed away.",
          explanation="The Kremlin said on 30 April 2015 that he would not come.",
          section="Stage Two: the parade", source_id="ref"),
-    dict(id="q-chron", lesson="L1", type="chronology", prompt="Put these in order.",
+    dict(id="q-chron", lesson="L1", type="chronology", skill="interpret", prompt="Put these in order.",
          choices="2015-05-09-parade|2000-07-19-putin-pyongyang|2014-03-18-crimea",
          answer="2000-07-19-putin-pyongyang|2014-03-18-crimea|2015-05-09-parade",
          feedback="2014-03-18-crimea=>Crimea opened Stage Two.",
          explanation="2000, then March 2014, then May 2015.", section="Course map", source_id="article"),
-    dict(id="q-match", lesson="L1", type="match_stage", prompt="Match each event to its stage.",
+    dict(id="q-match", lesson="L1", type="match_stage", skill="interpret", prompt="Match each event to its stage.",
          choices="2019-04-25-vladivostok|2010-03-26-cheonan",
          answer="2019-04-25-vladivostok=stage-3|2010-03-26-cheonan=prelude",
          feedback="2010-03-26-cheonan=>The Cheonan sank in 2010, before the Turn began.",
          explanation="Vladivostok was April 2019 (Stage Three); the Cheonan March 2010 (prelude).",
          section="Course map: the stages", source_id="article"),
-    dict(id="q-year", lesson="L1", type="year", prompt="When was the partnership treaty signed?",
+    dict(id="q-year", lesson="L1", type="year", skill="interpret", prompt="When was the partnership treaty signed?",
          choices="2024-06-19-treaty", answer="2024", tolerance="1",
          feedback="2022=>That is when the full-scale war began.",
          explanation="Putin and Kim signed it in Pyongyang on 19 June 2024.", section="Stage Four",
          source_id="ref"),
-    dict(id="q-text", lesson="L1", type="text", prompt="Who leads North Korea since 2011?",
+    dict(id="q-text", lesson="L1", type="text", skill="interpret", prompt="Who leads North Korea since 2011?",
          choices="", answer="Kim Jong Un|Kim Jong-un", tolerance="",
          feedback="Kim Jong Il=>His father, who died in December 2011.",
          explanation="Kim Jong Un succeeded his father in December 2011.", section="Stage One",
          source_id="ref"),
-    dict(id="q-evil", lesson="L2", type="single", prompt="Is <script>alert(1)</script> safe & sound?",
+    dict(id="q-evil", lesson="L2", type="single", skill="apply", prompt="Is <script>alert(1)</script> safe & sound?",
          choices="<b>yes</b>|no \"quotes\"", answer="no \"quotes\"", feedback="",
          explanation="Escaping <i>matters</i>.", section="Security <section>", source_id="article"),
 ]
@@ -322,6 +322,29 @@ def test_leader_toggle_reveals_answers(course):
     assert "Stage Three" in _text(_item(quiz, "q-match").key.value)
     quiz.leader_toggle.value = False
     assert all(it.key.value == "" for it in quiz.items)
+
+
+def test_leader_reveals_one_answer_after_the_vote(course):
+    """In class (leader, show_answers=False) every answer starts hidden; one question's Show answer opens only
+    its own key; a student's quiz has no reveal button at all."""
+    quiz = qz.lesson_quiz(course, "L1", audience="leader")
+    quiz.widget()
+    assert all(it.reveal is not None and it.reveal.value is False and it.key.value == "" for it in quiz.items)
+    chron, match = _item(quiz, "q-chron"), _item(quiz, "q-match")
+    chron.reveal.value = True
+    assert "Putin visits Pyongyang" in _text(chron.key.value)
+    assert all(it.key.value == "" for it in quiz.items if it is not chron)
+    match.reveal.value = True
+    quiz.leader_toggle.value = True  # "Show all answers" opens every key, and off closes them all
+    assert all(it.key.value and it.reveal.value for it in quiz.items)
+    quiz.leader_toggle.value = False
+    assert all(it.key.value == "" and it.reveal.value is False for it in quiz.items)
+    preparing = qz.lesson_quiz(course, "L1", audience="leader", show_answers=True)
+    preparing.widget()
+    assert preparing.leader_toggle.value is True and all(it.key.value for it in preparing.items)
+    student = qz.lesson_quiz(course, "L1")
+    student.widget()
+    assert all(it.reveal is None for it in student.items)
 
 
 def test_show_answers_from_the_start(course):
@@ -631,7 +654,7 @@ def test_real_bank_loads_and_covers_every_lesson(real):
     bank = qz.load_bank(real)
     lessons = list(real.lessons["id"])
     counts = {lid: sum(q.lesson == lid for q in bank) for lid in lessons}
-    assert all(n >= 6 for n in counts.values()), counts
+    assert all(n >= 5 for n in counts.values()), counts
     assert {q.type for q in bank} == set(qz.TYPES)
     for q in bank:
         assert q.explanation and q.section and q.source_id
@@ -707,3 +730,143 @@ def test_key_names_sources_by_citation_not_by_id():
     citation = course.sources.set_index("id").loc[outside[0], "citation"]
     assert html.escape(citation[:40]) in key or citation[:40] in key
     assert f"source:</i> {outside[0]}<" not in key and f"Source:</i> {outside[0]}<" not in key
+
+
+# ---------------------------------------------------------------- the real bank: reasoning, feedback, pointers
+
+def test_real_bank_asks_for_reasoning_in_every_lesson(real):
+    bank = qz.load_bank(real)
+    for lid in real.lessons["id"]:
+        qs = [q for q in bank if q.lesson == lid]
+        assert len(qs) >= 5, (lid, len(qs))
+        reasoning = [q for q in qs if q.skill != "recall"]
+        assert 2 * len(reasoning) >= len(qs), f"{lid}: {len(reasoning)} of {len(qs)} questions are not recall"
+    assert {q.skill for q in bank} == set(qz.SKILLS)
+    assert {q.type for q in bank} == set(qz.TYPES)
+
+
+def test_real_feedback_on_a_wrong_option_never_names_the_answer(real):
+    """A first wrong try must send the student back to think, not hand over the answer."""
+    for q in qz.load_bank(real):
+        wrong = {k: v for k, v in q.feedback.items() if k not in q.answer}
+        if q.type in ("single", "multi"):
+            for opt, why in wrong.items():
+                for right in q.answer:
+                    assert right.lower() not in why.lower(), (q.id, opt)
+        elif q.type == "truefalse":
+            for why in wrong.values():
+                assert not re.search(r"\bit is (true|false)\b|\bthe opposite\b", why, re.I), q.id
+        elif q.type == "year":
+            assert all(str(q.year) not in why for why in q.feedback.values()), q.id
+        elif q.type == "match_stage":
+            for eid, why in q.feedback.items():
+                stage = qz.grading.stage_label(real, q.stages[eid])
+                assert stage.lower() not in why.lower() and q.stages[eid] not in why, (q.id, eid)
+        elif q.type == "text":
+            for why in wrong.values():
+                assert all(qz.normalize(a) not in qz.normalize(why) for a in q.answer), q.id
+        # A right answer's feedback adds evidence: a date in the explanation.
+        assert re.search(r"\b1[89]\d\d\b|\b20[0-2]\d\b", q.explanation), (q.id, "no dated evidence")
+
+
+def test_real_every_question_cites_an_article_section_by_its_one_name(real):
+    for q in qz.load_bank(real):
+        assert not q.article_section or q.article_section in real.section_citations, q.id
+    quiz = qz.lesson_quiz(real, "02_stage_1_adjusting_to_asia")
+    assert "(article, \u00a7 Stage One)" in quiz.to_html("key")
+
+
+def test_real_pointers_land_on_the_handout_heading_ids(real):
+    """Every pointer's link reaches a heading id that nbconvert (the handouts' exporter) gives the lesson;
+    the live quiz links to the same anchor (JupyterLab's ids are the text with spaces as hyphens)."""
+    from nbconvert import HTMLExporter
+
+    from turn_east.nbfiles import read
+
+    exporter = HTMLExporter(template_name="lab")
+    bank = qz.load_bank(real)
+    for lid in {q.lesson for q in bank}:
+        body, _ = exporter.from_notebook_node(read(ROOT / "notebooks" / f"{lid}.ipynb"))
+        ids = set(re.findall(r'<h[1-6] id="([^"]+)"', body))
+        for q in (q for q in bank if q.lesson == lid):
+            assert html.escape(q.anchor, quote=True) in ids or q.anchor in ids, (lid, q.id, q.anchor)
+    item = qz.lesson_quiz(real, "01_prelude_six_party_talks")
+    item.widget()
+    first = item.items[0]
+    first.set(_wrong_response(first.question, real))
+    first.check.click()
+    assert f'href="#{html.escape(first.question.anchor, quote=True)}"' in first.feedback.value
+
+
+def _bank_file(tmp_path, rows):
+    path = tmp_path / "questions.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(qz.COLUMNS))
+        w.writeheader()
+        w.writerows(rows)
+    return path
+
+
+def test_a_pointer_to_no_heading_is_rejected_with_the_nearest_headings(real, tmp_path):
+    row = {c: "" for c in qz.COLUMNS} | dict(
+        id="bad-pointer", lesson="00_course_map", type="truefalse", skill="recall", prompt="A statement.",
+        answer="true", explanation="Because of 2000.", section="The argument in one paragraph", source_id="article")
+    leader = row | dict(id="leader-pointer", section="Presenting as slides", lesson="00_course_map")
+    with pytest.raises(DataError) as err:
+        qz.load_bank(real, path=_bank_file(tmp_path, [row]))
+    (p,) = err.value.problems
+    assert (p.file, p.row, p.field, p.row_id, p.value) == ("questions.csv", 2, "section", "bad-pointer",
+                                                          "The argument in one paragraph")
+    assert "not a heading of 00_course_map.ipynb" in str(p) and "The argument in brief" in str(p)
+    bad_skill = row | dict(id="bad-skill", section="The argument in brief", skill="memory", article_section="stage-9")
+    with pytest.raises(DataError) as err:
+        qz.load_bank(real, path=_bank_file(tmp_path, [bad_skill]))
+    fields = {p.field for p in err.value.problems}
+    assert fields == {"skill", "article_section"}, err.value.problems
+    del leader
+
+
+def test_pointer_rules_leader_notes_duplicates_and_unreachable_anchors(tmp_path):
+    """A fixture lesson: a pointer into a leader note, to a heading named twice, to a heading whose anchor a
+    link cannot carry (an en dash), and a lesson whose notebook is missing (nothing to check there)."""
+    import nbformat
+
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Lesson one\n\n## The visit of 2000"),
+                nbformat.v4.new_markdown_cell("## Twice"), nbformat.v4.new_markdown_cell("## Twice"),
+                nbformat.v4.new_markdown_cell("## Closed borders, 2020\u20132021"),
+                nbformat.v4.new_markdown_cell("```\n## not a heading\n```\n### *Emphasised* heading"),
+                nbformat.v4.new_markdown_cell("## Only for leaders", metadata={"tags": ["leader"]})]
+    nbformat.write(nb, str(folder / "L1.ipynb"))
+    base = dict(BANK[0])
+    rows = [base | dict(id=f"p{i}", section=s) for i, s in enumerate(
+        ["The visit of 2000", "Twice", "Closed borders, 2020\u20132021", "Only for leaders", "not a heading",
+         "Emphasised heading"])]
+    rows.append(base | dict(id="p-other", lesson="L2", section="Anything: L2 has no notebook"))
+    course = _course(rows)
+    object.__setattr__(course, "notebooks_dir", folder)
+    with pytest.raises(DataError) as err:
+        course.bank
+    got = {p.row_id: str(p) for p in err.value.problems}
+    assert set(got) == {"p1", "p2", "p3", "p4"}, got
+    assert "names 2 headings" in got["p1"]
+    assert "'\u2013'" in got["p2"] and "JupyterLab would not jump there" in got["p2"]
+    assert "leader note" in got["p3"]
+    assert "not a heading of L1.ipynb" in got["p4"]
+
+
+def test_without_the_notebooks_pointers_are_not_checked_and_validate_says_so_once(tmp_path):
+    course = _course([dict(BANK[0]) | dict(section="No such heading anywhere")])
+    object.__setattr__(course, "notebooks_dir", tmp_path / "nowhere")
+    assert course.lesson_headings is None and len(course.bank) == 1
+    from turn_east.data import NO_NOTEBOOKS, notes
+
+    assert notes(course) == [NO_NOTEBOOKS]
+    out = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-c",
+                          "import sys; import turn_east.paths as p; p.repo_folder = lambda n: p.Path('/nonexistent');"
+                          "from turn_east.cli import main; sys.exit(main(['validate']))"],
+                         capture_output=True, text=True, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert out.stderr.count("notebooks are not installed") == 1, out.stderr

@@ -16,7 +16,7 @@ from turn_east.make import slides
 from turn_east.cli import main as turn_east
 
 LESSONS = slides.lesson_notebooks(ROOT / "notebooks")
-FIX = "run `.venv/bin/turn-east slides` to set the slide types"
+FIX = "run `.venv/bin/turn-east lesson-metadata` to set the slide types and collapse the leader notes"
 
 
 def _load(path):
@@ -66,6 +66,9 @@ def test_leader_notes_stay_off_the_slides(path):
     shown = [_src(c)[:40] for c in leader if _type(c) in ("slide", "subslide", "fragment", "-")]
     assert not shown, f"{path.name}: leader notes on a slide: {shown}"
     assert {_type(c) for c in leader} == {"notes"}
+    open_notes = [_src(c)[:40] for c in leader if c["metadata"].get("jupyter", {}).get("source_hidden") is not True]
+    assert not open_notes, f"{path.name}: leader notes not collapsed in JupyterLab: {open_notes}; {FIX}"
+    assert all(_src(c).startswith("**Leader note**") for c in leader), "the collapsed bar must say what it is"
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
@@ -114,11 +117,13 @@ def test_apply_is_idempotent_and_touches_only_the_slide_type():
                     _md("**Leader note**", tags=["leader"])],
           "metadata": {"kernelspec": {"name": "python3"}}, "nbformat": 4, "nbformat_minor": 5}
     before = copy.deepcopy(nb)
-    assert slides.apply(nb) == 3
+    assert slides.apply(nb) == 4  # three slide types and one leader note collapsed
     assert [c["metadata"]["slideshow"]["slide_type"] for c in nb["cells"]] == ["slide", "-", "notes"]
+    assert nb["cells"][2]["metadata"]["jupyter"] == {"source_hidden": True}
     assert nb["cells"][0]["metadata"] == {"slideshow": {"slide_type": "slide", "keep": 1}, "tags": ["x"]}
     for a, b in zip(before["cells"], nb["cells"]):
         a["metadata"].pop("slideshow", None), b["metadata"].pop("slideshow", None)
+        a["metadata"].pop("jupyter", None), b["metadata"].pop("jupyter", None)
     assert before == nb
     slides.apply(nb)
     snapshot = copy.deepcopy(nb)

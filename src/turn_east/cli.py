@@ -5,7 +5,7 @@
     turn-east figures [...]           every chart as PNG/SVG/PDF for slides and print
     turn-east exercises [...]         generate exercises/ from solutions/
     turn-east workspace [...]         copy the exercises into my-work/
-    turn-east slides [--check]        set the lessons' slide types (jupyterlab-rise)
+    turn-east lesson-metadata [--check]  set the lessons' slide types, collapse leader notes (also: slides)
     turn-east refresh-checked-outputs store the reference outputs of NBVAL_CHECK_OUTPUT cells
     turn-east hub-links --hub URL     nbgitpuller links to every lesson and exercise on a JupyterHub
     turn-east agreement FOLDER        how far a class's codings of the held-out events agree
@@ -24,7 +24,10 @@ from turn_east.make.handouts import cli as handouts
 def _validate(args) -> int:
     problems = data.validate(args.data_dir)
     if not problems:
-        print(data.summary(data.load_course(args.data_dir)))
+        course = data.load_course(args.data_dir)
+        print(data.summary(course))
+        for note in data.notes(course):
+            print(f"note: {note}", file=sys.stderr)
         return 0
     for p in problems:
         print(p)
@@ -43,7 +46,9 @@ COMMANDS = (
     ("figures", "write every chart of the course as an image (offline)", export.add_arguments, export.run),
     ("exercises", "generate exercises/ from solutions/ (idempotent)", exercises.add_arguments, exercises.run),
     ("workspace", "copy the exercises into my-work/ (never overwrites)", workspace.add_arguments, workspace.run),
-    ("slides", "set every lesson cell's slide type for jupyterlab-rise", slides.add_arguments, slides.run),
+    ("lesson-metadata", "set every lesson cell's slide type and collapse the leader notes", slides.add_arguments,
+     slides.run),
+    ("slides", "the same as lesson-metadata (kept for old scripts)", slides.add_arguments, slides.run),
     ("refresh-checked-outputs", "store the reference outputs of # NBVAL_CHECK_OUTPUT cells",
      refresh.add_arguments, refresh.run),
     ("hub-links", "print an nbgitpuller link for every lesson and exercise, for a JupyterHub",

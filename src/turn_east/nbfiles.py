@@ -6,7 +6,9 @@ same way and write them in the layout the repository keeps (nbformat's: one-spac
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from turn_east.errors import NotebookFormatError
@@ -75,3 +77,87 @@ def is_quiz_cell(cell) -> bool:
 def is_setup_cell(cell) -> bool:
     text = source(cell)
     return cell.get("cell_type") == "code" and bool(_SETUP_CALL.search(text)) and "turn_east.notebook" in text
+
+
+def collapse_leader_note(cell) -> bool:
+    """Collapse a cell tagged ``leader`` in JupyterLab (``metadata.jupyter.source_hidden``: JupyterLab shows a
+    bar with the note's first line, "**Leader note** ...", until it is clicked), so a leader note never
+    reaches the projector or a student by accident. Returns True when the cell changed."""
+    if "leader" not in tags(cell):
+        return False
+    meta = cell.setdefault("metadata", {})
+    jupyter = meta.get("jupyter") if isinstance(meta.get("jupyter"), dict) else {}
+    if jupyter.get("source_hidden") is True:
+        return False
+    meta["jupyter"] = {**jupyter, "source_hidden": True}
+    return True
+
+
+# ---------------------------------------------------------------- headings and their anchors
+
+@dataclass(frozen=True)
+class Heading:
+    """A markdown heading of a notebook: its level, its text as a reader sees it, its anchor, and whether
+    it sits in a leader-only cell (tagged ``leader``, which student handouts drop)."""
+
+    level: int
+    text: str
+    leader: bool = False
+
+    @property
+    def anchor(self) -> str:
+        return heading_anchor(self.text)
+
+
+_HEADING_LINE = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_TAG = re.compile(r"<[^>]+>")
+_EMPHASIS = re.compile(r"(\*{1,3}|_{1,3})(\S(?:.*?\S)?)\1")
+_CODE = re.compile(r"`+([^`]*)`+")
+#: Characters an anchor may not hold: a browser percent-encodes them in a URL's fragment and
+#: JupyterLab 4 then matches the encoded form against its heading ids, so a link never arrives
+#: (non-ASCII such as an en dash, quotation marks, angle brackets, a backtick); nbconvert encodes
+#: the rest in its heading ids.
+UNSAFE_IN_ANCHOR = re.compile(r"[^\x21-\x7e]|[\"<>`#%\[\]{}|\\^]")
+
+
+def heading_text(markdown: str) -> str:
+    """A heading's text as a reader sees it (the textContent JupyterLab and nbconvert take their heading
+    ids from): inline markup dropped, entities decoded, whitespace collapsed."""
+    import html
+
+    text = _LINK.sub(r"\1", markdown)
+    text = _CODE.sub(r"\1", text)
+    for _ in range(2):
+        text = _EMPHASIS.sub(r"\2", text)
+    text = html.unescape(_TAG.sub("", text)).replace("\\", "")
+    return " ".join(text.split())
+
+
+def heading_anchor(text: str) -> str:
+    """THE anchor of a heading, used by every link the course makes to a lesson's heading: the id
+    JupyterLab gives it (``createHeaderId``: the text with each space a hyphen), which is also nbconvert's
+    id in a handout for any text :data:`UNSAFE_IN_ANCHOR` does not match (nbconvert percent-encodes
+    only those characters). A Jupyter Book site must give its headings the same id (docs/ARCHITECTURE.md)."""
+    return text.replace(" ", "-")
+
+
+def headings(path) -> list[Heading]:
+    """Every markdown heading of the notebook at ``path``, in order. Read as plain JSON (fast: a kernel's
+    course load checks the quiz's pointers with it); OSError or ValueError for a file that is not one."""
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    out = []
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "markdown":
+            continue
+        leader = "leader" in tags(cell)
+        fenced = False
+        for line in source(cell).splitlines():
+            if _FENCE.match(line):
+                fenced = not fenced
+                continue
+            m = None if fenced else _HEADING_LINE.match(line)
+            if m:
+                out.append(Heading(len(m.group(1)), heading_text(m.group(2)), leader))
+    return out

@@ -42,6 +42,8 @@ from turn_east.data import Course, load_course
 from turn_east.errors import LessonParameterError
 from turn_east.paths import TOPOJSON_DIR, is_map
 from turn_east.quiz import Quiz, lesson_quiz
+from turn_east.session import banner_timing
+from turn_east.quiz.progress import LessonProgress, progress_dir, summary_rows
 
 AUDIENCES = ("student", "leader")
 RENDERS = ("live", "static")
@@ -146,10 +148,11 @@ class LessonContext:
         if self.static:
             body = pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=div_id, config=config,
                                default_width="100%", default_height=_height_of(fig), validate=False,
-                               auto_play=False)  # slider charts start on the first period, not mid-animation
+                               auto_play=False)  # slider charts open on their active period, not mid-animation
             caption = (f'<figcaption><strong>Chart description.</strong> {html.escape(description)}</figcaption>'
                        if description else "")
-            _display({"text/html": f'<figure class="te-figure" id="{div_id}-figure">{body}{caption}</figure>',
+            _display({"text/html": f'<figure class="te-figure" id="{div_id}-figure">'
+                                   f'<div class="te-screen">{body}</div>{_print_copy(fig, div_id)}{caption}</figure>',
                       "text/plain": plain})
         else:
             fig_dict = json.loads(pio.to_json(fig, validate=False, remove_uids=True))
@@ -173,7 +176,29 @@ class LessonContext:
         self.last_quiz = lesson_quiz(self.course, self.lesson_id, audience=self.audience,
                                      show_answers=self.show_answers, seed=self.quiz_seed,
                                      shuffle=self.quiz_seed is not None, render=self.render)
+        if not self.static:  # a handout stays stateless: it never reads or writes a student's progress
+            self.last_quiz.store = LessonProgress.load(self.lesson_id)
         _display(self.last_quiz._repr_mimebundle_())
+
+    def progress(self) -> None:
+        """Display the student's quiz progress in every lesson (the course map calls it): lessons done and
+        scores, read from their own work folder. A handout shows a note instead: it never reads progress."""
+        if self.static:
+            text = "Your quiz progress is shown here when you run this notebook in JupyterLab."
+            _display({"text/html": f"<p>{html.escape(text)}</p>", "text/plain": text})
+            return
+        rows = summary_rows(self.course)
+        done = sum(1 for r in rows if r["answered"] == r["questions"])
+        lines = [f"**Your quizzes**: {done} of {len(rows)} lessons done "
+                 f"(saved in `{progress_dir()}`).", "",
+                 "| Lesson | Answered | Right | Last saved |", "|---|---:|---:|---|"]
+        for r in rows:
+            when = r["updated"][:16].replace("T", " ") if r["updated"] else ""
+            note = f" ({r['note']})" if r["note"] else ""
+            lines.append(f"| {_md_escape(r['title'])} | {r['answered']} of {r['questions']} | {r['right']} | "
+                         f"{when}{note} |")
+        plain = "\n".join(f"{r['title']}: {r['answered']}/{r['questions']} answered, {r['right']} right" for r in rows)
+        _display({"text/markdown": "\n".join(lines), "text/plain": plain})
 
     # -- banners ---------------------------------------------------------------
     def _banners(self) -> None:
@@ -256,6 +281,33 @@ def topojson_url(server: dict | None = None, topojson_dir: Path = TOPOJSON_DIR) 
     return f"{base}files/{path}/" if path else f"{base}files/"
 
 
+def _print_copy(fig, div_id: str) -> str:
+    """The chart as it prints (:func:`turn_east.charts.printable`): a static plotly figure of fixed width,
+    its title and source line as HTML text (they wrap), and what the screen version's controls select.
+    The handout's stylesheet shows it only in print; it is hidden from assistive technology, which reads
+    the interactive copy and the description."""
+    import plotly.io as pio
+
+    from turn_east.charts import printable
+
+    pfig, title, source, controls = printable(fig)
+    body = pio.to_html(pfig, full_html=False, include_plotlyjs=False, div_id=f"{div_id}-print",
+                       config={"staticPlot": True, "displayModeBar": False, "responsive": False},
+                       default_width=f"{pfig.layout.width}px", default_height=f"{pfig.layout.height}px",
+                       validate=False, auto_play=False)
+    parts = [f'<div class="te-print" aria-hidden="true">']
+    if title:
+        parts.append(f'<p class="te-print-title">{html.escape(title)}</p>')
+    parts.append(body)
+    if source:
+        parts.append(f'<p class="te-print-source">{html.escape(source)}</p>')
+    if controls:
+        parts.append(f'<p class="te-print-controls">{html.escape(controls)} The HTML handout and the live '
+                     f'lesson have the controls.</p>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
 def _display(bundle: dict) -> None:
     from IPython.display import display
 
@@ -288,17 +340,5 @@ def _description_of(fig) -> str:
 
 
 def _timing(lesson: dict | None) -> str:
-    if not lesson:
-        return ""
-    parts = []
-    for key, label in (("reading_min", "reading"), ("exercise_min", "exercise"), ("discussion_min", "discussion")):
-        value = lesson.get(key)
-        try:
-            minutes = int(value)
-        except (TypeError, ValueError):
-            continue
-        parts.append(f"{label} {minutes} min")
-    if not parts:
-        return ""
-    total = sum(int(p.split()[1]) for p in parts)
-    return f"Timings: {', '.join(parts)} (total {total} min)."
+    """The banner's time line: the lesson's minutes as blocks of the 90-minute session (turn_east.session)."""
+    return banner_timing(lesson)

@@ -43,6 +43,14 @@ def repo_folder(name: str) -> Path:
     return (root / name) if root else Path(name)
 
 
+def notebooks_dir(override=None) -> Path | None:
+    """The lesson notebooks' folder: ``override`` when given, else the repository's notebooks/ (or
+    ./notebooks when the package is installed without its repository); None when there is none (a wheel
+    installed on its own), so that callers can say so once instead of failing."""
+    folder = Path(override) if override is not None else repo_folder("notebooks")
+    return folder if folder.is_dir() else None
+
+
 def data_dir(override=None) -> Path:
     """The course data folder: ``override`` when given, else the first of $TURN_EAST_DATA, the repository's
     data/, the packaged copy. Raises DataNotFoundError (one line: how to point at the data) when none exists."""

@@ -14,6 +14,7 @@ from ._common import (
 )
 from .geo import northeast_asia_map
 from .relations import relations_heatmap, relations_network, strategic_triangle
+from .printing import PRINT_WIDTH, printable
 from .stats import activity_by_stage, stage_motive_matrix, tone_by_stage
 from .timeline import timeline
 
@@ -21,7 +22,7 @@ __all__ = [
     "ACTOR_COLORS", "ACTOR_SYMBOLS", "EVENT_TYPE_STYLE", "SCORE_COLORS", "STAGE_COLORS", "TEMPLATE",
     "TEMPLATE_NAME", "ChartArgumentError", "actor_color", "describe", "all_figures",
     "timeline", "relations_network", "strategic_triangle", "northeast_asia_map", "relations_heatmap",
-    "activity_by_stage", "tone_by_stage", "stage_motive_matrix",
+    "activity_by_stage", "tone_by_stage", "stage_motive_matrix", "printable", "PRINT_WIDTH",
 ]
 
 

@@ -71,12 +71,20 @@ def _score_legend_trace(x=None, y=None) -> dict:
                                 len=0.75, thickness=14, x=1.02)))
 
 
-def _slider_and_play(course, prefix="Period: ") -> tuple[list, list]:
+def _start_period(course, period) -> str:
+    """The period a slider chart opens on: ``period`` (checked) or the first one."""
+    if period is None:
+        return course.periods[0]
+    check_choices("period", [period], course.periods, param="period")
+    return period
+
+
+def _slider_and_play(course, prefix="Period: ", active: int = 0) -> tuple[list, list]:
     titles = stage_labels(course)
     anim = dict(mode="immediate", frame=dict(duration=0, redraw=True), transition=dict(duration=0))
     steps = [dict(label=titles.get(p, p), method="animate", args=[[p], anim], name=p)
              for p in course.periods]
-    slider = dict(active=0, steps=steps, x=0.05, len=0.9, y=-0.02, yanchor="top", pad=dict(t=30),
+    slider = dict(active=active, steps=steps, x=0.05, len=0.9, y=-0.02, yanchor="top", pad=dict(t=30),
                   currentvalue=dict(prefix=prefix, font=dict(size=14)), name="period")
     play = dict(type="buttons", showactive=False, x=0.0, xanchor="right", y=-0.02, yanchor="top",
                 pad=dict(t=40, r=10), direction="left", name="play", buttons=[
@@ -123,9 +131,13 @@ def _edge_style(score: int) -> dict:
     return dict(color=SCORE_COLORS[max(-3, min(3, score))], width=1.5 + 2.2 * abs(score), dash=score_dash(score))
 
 
-def relations_network(course: Course) -> go.Figure:
+def relations_network(course: Course, *, period: str | None = None) -> go.Figure:
     """Relation actors as nodes (fixed, roughly geographic positions); edges coloured and sized
-    by the coded score (-3..+3); a slider (and frames) steps through the five periods."""
+    by the coded score (-3..+3); a slider (and frames) steps through the periods.
+
+    ``period`` (a period id, default the first) is the one the chart opens on: a lesson shows its own
+    period first, in print too (where the slider is gone)."""
+    start = _start_period(course, period)
     ids = course.relation_actor_ids
     rel = _require_relations(course, [], "relations_network")
     pos = _network_positions(course, ids)
@@ -166,10 +178,10 @@ def relations_network(course: Course) -> go.Figure:
                                        line=dict(width=1.5, color="#222222"))))
         return traces
 
-    first = period_traces(pers[0])
+    first = period_traces(start)
     n_dyn = len(first)
     frames = [dict(name=p, data=period_traces(p), traces=list(range(n_dyn))) for p in pers]
-    sliders, menus = _slider_and_play(course)
+    sliders, menus = _slider_and_play(course, active=pers.index(start))
     axis = dict(visible=False, range=[-0.08, 1.1], fixedrange=True)
     fig = dict(
         data=first + [_score_legend_trace()],
@@ -225,11 +237,13 @@ def _triangle_centre():
             sum(TRIANGLE_POSITIONS[v][1] for v in TRIANGLE) / 3)
 
 
-def strategic_triangle(course: Course) -> go.Figure:
+def strategic_triangle(course: Course, *, period: str | None = None) -> go.Figure:
     """The US-China-Russia triangle per period, with North Korea and India placed by their ties.
 
     Each satellite sits at the weighted centre of the three corners, weights growing with its
-    score towards each corner, so it drifts towards the powers it is closest to."""
+    score towards each corner, so it drifts towards the powers it is closest to. ``period`` (a period
+    id, default the first) is the one the chart opens on."""
+    start = _start_period(course, period)
     rel = _require_relations(course, TRIANGLE + SATELLITES, "strategic_triangle")
     colors = course.actor_colors
     names = course.actor_full_names
@@ -290,9 +304,9 @@ def strategic_triangle(course: Course) -> go.Figure:
                                        line=dict(width=1.5, color="#222222"))))
         return traces
 
-    first = period_traces(pers[0])
+    first = period_traces(start)
     frames = [dict(name=p, data=period_traces(p), traces=list(range(len(first)))) for p in pers]
-    sliders, menus = _slider_and_play(course)
+    sliders, menus = _slider_and_play(course, active=pers.index(start))
     axis = dict(visible=False, range=[-0.12, 1.12], fixedrange=True)
     fig = dict(
         data=first + [_score_legend_trace()],

@@ -23,7 +23,7 @@ from turn_east.data.rules import check_course_rules
 from turn_east.errors import DataError, DataNotFoundError, Problem
 
 __all__ = ["Course", "DataError", "Event", "Problem", "Question", "Relation", "TABLES", "format_date",
-           "load_course", "stage_of", "summary", "validate"]
+           "load_course", "notes", "stage_of", "summary", "validate"]
 
 
 def _load(data_dir) -> tuple[Course | None, list[Problem]]:
@@ -67,6 +67,15 @@ def stage_of(course: Course, date) -> str | None:
         if start <= when <= end:
             return sid
     return None
+
+
+NO_NOTEBOOKS = ("the lesson notebooks are not installed with the package (no notebooks/ folder found), so the "
+                "quiz's reread pointers were not checked against the lessons' headings")
+
+
+def notes(course: Course) -> list[str]:
+    """What `turn-east validate` says once besides problems: checks it could not make here."""
+    return [NO_NOTEBOOKS] if course.lesson_headings is None else []
 
 
 def summary(course: Course) -> str:

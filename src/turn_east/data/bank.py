@@ -7,6 +7,7 @@ chronology or stage answer can never contradict ``events.csv`` (answer formats i
 from __future__ import annotations
 
 import csv
+import difflib
 import math
 import re
 import unicodedata
@@ -15,10 +16,15 @@ from pathlib import Path
 from typing import Protocol
 
 from turn_east.errors import DataError, Problem
+from turn_east.nbfiles import UNSAFE_IN_ANCHOR, heading_anchor
 
 TYPES = ("single", "multi", "truefalse", "chronology", "match_stage", "year", "text")
-COLUMNS = ("id", "lesson", "type", "prompt", "choices", "answer", "tolerance",
-           "feedback", "explanation", "section", "source_id")
+#: What a question asks a student to do (defined in the codebook, data/README.md): recall a fact;
+#: interpret a chart, a table or a text; evaluate evidence against a claim; apply the article's ideas
+#: or the codebook's rules to a case the lesson did not settle.
+SKILLS = ("recall", "interpret", "evaluate", "apply")
+COLUMNS = ("id", "lesson", "type", "skill", "prompt", "choices", "answer", "tolerance",
+           "feedback", "explanation", "section", "article_section", "source_id")
 FILE = "questions.csv"
 PRECISIONS = ("day", "month", "year")
 
@@ -36,9 +42,16 @@ class Question:
     tolerance: float = 0.0
     feedback: dict = field(default_factory=dict)
     explanation: str = ""
-    section: str = ""
+    section: str = ""             # the heading of the lesson to reread, as a reader sees it
     source_id: str = ""
     row: int | None = None
+    skill: str = "recall"
+    article_section: str = ""     # an id of article_sections.csv, or empty
+
+    @property
+    def anchor(self) -> str:
+        """The reread heading's anchor in the lesson (JupyterLab's and nbconvert's heading id)."""
+        return heading_anchor(self.section)
 
     @property
     def year(self) -> int:
@@ -121,6 +134,8 @@ class CourseFacts(Protocol):
     citations: dict
     periods: list
     events_by_id: dict
+    section_citations: dict
+    lesson_headings: dict | None    # {lesson id: [Heading]}; None when the notebooks are not installed
 
 
 def check_questions(rows: list[dict], course: CourseFacts) -> tuple[list[Question], list[Problem]]:
@@ -145,6 +160,8 @@ class _Facts:
         self.sources = set(course.citations)
         self.stage_ids = list(course.periods)
         self.events = course.events_by_id
+        self.sections = dict(course.section_citations)
+        self.headings = course.lesson_headings
 
 
 def _check_row(row: dict, look: "_Facts", seen: dict) -> tuple[Question | None, list[Problem]]:
@@ -173,6 +190,13 @@ def _check_row(row: dict, look: "_Facts", seen: dict) -> tuple[Question | None, 
             bad(fld, None, f"is empty; write {what}")
     if row["source_id"] and row["source_id"] not in look.sources:
         bad("source_id", row["source_id"], "is not an id in sources.csv")
+    if row["skill"] not in SKILLS:
+        bad("skill", row["skill"] or None, f"expected one of: {', '.join(SKILLS)} (defined in data/README.md)")
+    if row["article_section"] and row["article_section"] not in look.sections:
+        bad("article_section", row["article_section"],
+            f"is not an id in article_sections.csv; expected one of: {', '.join(look.sections)}")
+    if row["section"] and look.headings is not None and row["lesson"] in look.headings:
+        problems += _check_pointer(row, look.headings[row["lesson"]], n, qid)
     feedback, malformed = _parse_feedback(row["feedback"])
     for part in malformed:
         bad("feedback", part, "expected option=>why, separated by |")
@@ -289,6 +313,33 @@ def _check_row(row: dict, look: "_Facts", seen: dict) -> tuple[Question | None, 
         id=row["id"], lesson=row["lesson"], type=qtype, prompt=row["prompt"],
         choices=tuple(choices), answer=tuple(answer), tolerance=tolerance,
         feedback=feedback, explanation=row["explanation"], section=row["section"],
-        source_id=row["source_id"], row=n,
+        source_id=row["source_id"], row=n, skill=row["skill"], article_section=row["article_section"],
     ), []
+
+
+def _check_pointer(row: dict, heads: list, n: int, qid) -> list[Problem]:
+    """The reread pointer must be a heading a student sees in the lesson (not the title, not in a leader
+    note), named once, with an anchor a link can reach."""
+    pointer, lesson = row["section"], row["lesson"]
+    seen = [h for h in heads if h.level >= 2 and not h.leader]
+    same = [h for h in seen if h.text == pointer]
+
+    def problem(expected):
+        return [Problem(FILE, n, "section", pointer, expected, qid)]
+
+    if not same:
+        near = difflib.get_close_matches(pointer, [h.text for h in seen], n=3, cutoff=0.0)
+        hidden = " (it is in a leader note, which student handouts drop)" if any(
+            h.text == pointer for h in heads if h.leader) else ""
+        return problem(f"is not a heading of {lesson}.ipynb{hidden}; write a heading exactly as the lesson has "
+                       f"it, e.g. the nearest: {' | '.join(near)}")
+    if len(same) > 1:
+        return problem(f"names {len(same)} headings of {lesson}.ipynb; a link can reach only the first: "
+                       "make the headings differ")
+    bad = sorted(set(UNSAFE_IN_ANCHOR.findall(same[0].anchor)))
+    if bad:
+        return problem(f"has {' '.join(repr(c) for c in bad)} in it, which a link to the heading cannot carry "
+                       "(JupyterLab would not jump there); write the heading in the lesson without it "
+                       "(e.g. '-' for an en dash) or point at another heading")
+    return []
 

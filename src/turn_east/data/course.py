@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from turn_east import paths
 from turn_east.data.bank import Question, check_questions, rows_of_frame
 from turn_east.data.read import LIST_FIELDS, TABLES, split_ids
 from turn_east.errors import DataError
+from turn_east.nbfiles import Heading, headings
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -97,6 +99,7 @@ class Course:
 
     stages: pd.DataFrame
     motives: pd.DataFrame
+    article_sections: pd.DataFrame
     actors: pd.DataFrame
     people: pd.DataFrame
     places: pd.DataFrame
@@ -109,6 +112,9 @@ class Course:
     data_dir: Path | None
     version: str
     periods: list[str] = field(default_factory=list)
+    #: Where the lesson notebooks are (their headings are what the quiz's reread pointers name); None:
+    #: :func:`turn_east.paths.notebooks_dir` decides.
+    notebooks_dir: Path | None = None
     # Held-out events for the practice notebooks' coding tasks (coding_exercises.csv); last, with a
     # default, so that a Course made without it (older callers, test fixtures) still builds.
     coding_exercises: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -141,6 +147,13 @@ class Course:
         """{motive id: title}, in course order."""
         mo = self.motives.sort_values(["order", "id"])
         return {str(i): str(t) for i, t in zip(mo["id"], mo["title"])}
+
+    @cached_property
+    def section_citations(self) -> dict[str, str]:
+        """{article section id: its citation ("\u00a7 Stage Two")}, in the article's order: the one list of
+        names that lessons, quiz, charts and data cite the article's sections by."""
+        secs = self.article_sections.sort_values(["order", "id"])
+        return {str(i): str(c) for i, c in zip(secs["id"], secs["citation"])}
 
     # ---------------------------------------------------------------- actors
     @cached_property
@@ -229,6 +242,22 @@ class Course:
         return None if rows.empty else rows.iloc[0].to_dict()
 
     @cached_property
+    def lesson_headings(self) -> dict[str, list[Heading]] | None:
+        """{lesson id: its notebook's headings} for every lesson whose notebook is found; None when there
+        is no notebooks folder at all (the package installed without its lessons)."""
+        folder = paths.notebooks_dir(self.notebooks_dir)
+        if folder is None:
+            return None
+        out = {}
+        for lesson_id in self.lesson_titles:
+            path = folder / f"{lesson_id}.ipynb"
+            try:
+                out[lesson_id] = headings(path)
+            except (OSError, ValueError):
+                continue  # no such notebook (a test course), or not one: the lesson tests say so
+        return out
+
+    @cached_property
     def bank(self) -> list[Question]:
         """The quiz bank (questions.csv) as checked :class:`turn_east.data.bank.Question` objects, in file
         order. Raises DataError when a question contradicts the rest of the course."""
@@ -264,6 +293,7 @@ def build_course(rows: dict[str, list[dict]], folder: Path | None, version: str)
     rel["score"] = rel["score"].astype(int)
     frames["stages"] = frames["stages"].sort_values("order").reset_index(drop=True)
     frames["motives"] = frames["motives"].sort_values("order").reset_index(drop=True)
+    frames["article_sections"] = frames["article_sections"].sort_values("order").reset_index(drop=True)
     frames["lessons"] = frames["lessons"].sort_values("order").reset_index(drop=True)
     frames["people"]["to_year"] = frames["people"]["to_year"].astype("Int64")
     if "coding_exercises" in frames:

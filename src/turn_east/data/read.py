@@ -16,7 +16,7 @@ from pathlib import Path
 from turn_east.errors import Problem
 
 TABLES = (
-    "stages", "motives", "actors", "people", "places", "events",
+    "stages", "motives", "article_sections", "actors", "people", "places", "events",
     "relations", "glossary", "sources", "lessons", "questions", "coding_exercises",
 )
 # Multi-valued fields (";"-separated ids) and the table their ids must exist in.

@@ -85,6 +85,8 @@ def clean(text: str, path: str = "<stdin>") -> str:
     import nbformat
     from nbstripout import strip_output
 
+    from turn_east import nbfiles
+
     try:
         nb = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
         cells = nb.cells
@@ -97,6 +99,7 @@ def clean(text: str, path: str = "<stdin>") -> str:
         nb.cells[i].outputs = outputs
         nb.cells[i].execution_count = 1 if outputs else None
     for cell in nb.cells:
+        nbfiles.collapse_leader_note(cell)  # a note a leader opened and saved stays collapsed in git
         if cell.get("metadata", {}).get("jupyter") == {}:
             del cell.metadata["jupyter"]  # left empty by dropping outputs_hidden
     meta = nb.metadata

@@ -1,6 +1,10 @@
-"""Maintainer tool: set every lesson cell's slide type for jupyterlab-rise.
+"""Maintainer tool: set every lesson cell's slide type for jupyterlab-rise, and collapse the leader notes.
 
-    turn-east slides [--check] [NOTEBOOK ...]
+    turn-east lesson-metadata [--check] [NOTEBOOK ...]     (also: turn-east slides)
+
+Leader notes (cells tagged ``leader``) are collapsed in JupyterLab (``metadata.jupyter.source_hidden``,
+:func:`turn_east.nbfiles.collapse_leader_note`): a bar showing "**Leader note** ..." until clicked, so
+they stay off the projector; the git filter keeps them collapsed in commits.
 
 Without NOTEBOOK it updates every lesson in ``notebooks/`` that ``data/lessons.csv``
 lists. It writes only ``metadata.slideshow.slide_type`` (sources, outputs and every other
@@ -83,6 +87,7 @@ def apply(nb: dict) -> int:
         if show.get("slide_type") != st:
             show["slide_type"] = st
             changed += 1
+        changed += nbfiles.collapse_leader_note(cell)
     return changed
 
 

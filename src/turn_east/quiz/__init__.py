@@ -13,12 +13,13 @@ lesson prints.
     widgets.py    the ipywidgets UI (QuizItem)
     render.py     static HTML and the widgets' HTML, from templates/ (Jinja)
     lesson.py     a lesson's quiz (Quiz, lesson_quiz)
+    progress.py   a student's answers saved per lesson in their own work folder (LessonProgress)
 
 Answers stay in the kernel: the widget's initial state holds no answer, and the
 student HTML holds nothing that reveals one.
 """
 
-from turn_east.data.bank import TYPES, Question, normalize
+from turn_east.data.bank import SKILLS, TYPES, Question, normalize
 from turn_east.quiz.bank import COLUMNS, load_bank
 from turn_east.quiz.generated import generated_questions
 from turn_east.quiz.grading import Verdict, answer_text, grade
@@ -26,6 +27,6 @@ from turn_east.quiz.lesson import Quiz, lesson_quiz
 from turn_east.quiz.widgets import QuizItem
 
 __all__ = [
-    "COLUMNS", "TYPES", "Question", "Verdict", "Quiz", "QuizItem",
+    "COLUMNS", "SKILLS", "TYPES", "Question", "Verdict", "Quiz", "QuizItem",
     "load_bank", "lesson_quiz", "generated_questions", "grade", "answer_text", "normalize",
 ]

@@ -32,3 +32,10 @@ def cite(course: Course, source_id: str) -> str:
     if len(text) > CITATION_CHARS:
         text = text[:CITATION_CHARS - 3].rsplit(" ", 1)[0] + "\u2026"
     return text
+
+
+def reread(course: Course, q) -> dict:
+    """Where a question sends a learner back to: the lesson's heading (its text and the link to it) and the
+    article's section, by its one citation name ("\u00a7 Stage One"), or "" when the question cites none."""
+    article = course.section_citations.get(q.article_section, "") if q.article_section else ""
+    return {"section": q.section, "href": "#" + q.anchor if q.section else "", "article": article}

@@ -1,6 +1,15 @@
 """A lesson's quiz: :func:`lesson_quiz` picks the lesson's questions from the bank, and :class:`Quiz`
 shows them as widgets when live and as static HTML in a handout.
 
+What ``audience`` and ``show_answers`` do (the lesson's parameters):
+
+* live, ``audience="student"``: questions, Check, feedback; no answer can be revealed.
+* live, ``audience="leader"``, ``show_answers=False`` (presenting in class): answers hidden; each question has
+  a **Show answer** button for after the room has voted, and **Show all answers** opens every key at once.
+* live, ``audience="leader"``, ``show_answers=True`` (preparing): the same, with every key open at the start.
+* live, ``audience="student"``, ``show_answers=True``: every key shown, with no buttons (a self-study key).
+* static (handouts): the printed key for leaders or with ``show_answers``, else the offline self-check.
+
 One place decides the printed form (:attr:`Quiz.printed_mode`): the answer key for a leader (or with
 ``show_answers``), else the questions with the offline self-check.
 """
@@ -30,6 +39,9 @@ class Quiz:
         self.items: list = []
         self.score = None
         self.leader_toggle = None
+        #: Where checked answers are saved and restored from (a progress.LessonProgress); None: nowhere. A
+        #: lesson sets it for its live quiz (turn_east.notebook); handouts and bare quizzes keep none.
+        self.store = None
 
     def __len__(self) -> int:
         return len(self.questions)
@@ -49,7 +61,10 @@ class Quiz:
 
     def _show_keys(self, on: bool) -> None:
         for item in self.items:
-            item.show_key(bool(on))
+            if item.reveal is not None:
+                item.reveal.value = bool(on)  # its observer shows or hides the key
+            else:
+                item.show_key(bool(on))
 
     def _update_score(self) -> None:
         if self.score is None:

@@ -17,7 +17,7 @@ import jinja2
 
 from turn_east.data.bank import Question, normalize
 from turn_east.quiz.grading import NO_MARK, OK_MARK, Verdict, answer_text
-from turn_east.quiz.labels import cite, event_label, stage_label
+from turn_east.quiz.labels import cite, event_label, reread, stage_label
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 MODES = ("student", "key", "selfcheck")
@@ -73,7 +73,7 @@ def _view(quiz, index: int) -> dict:
     """What the template shows of one question: labels, options, the answer and the self-check hashes."""
     q, course = quiz.questions[index], quiz.course
     v = {"n": index + 1, "hid": f"te-{esc(quiz.lesson_id)}-{esc(q.id)}", "type": q.type, "prompt": q.prompt,
-         "hint": TYPE_HINTS[q.type], "section": q.section, "explanation": q.explanation,
+         "hint": TYPE_HINTS[q.type], "reread": reread(course, q), "explanation": q.explanation,
          "cite": cite(course, q.source_id), "answer": answer_text(q, course),
          "box": "\u2610" if q.type == "multi" else "\u25cb", "input": "checkbox" if q.type == "multi" else "radio",
          "options": [], "events": []}
@@ -147,26 +147,30 @@ def head_html(number: int, total: int, q: Question) -> str:
     return str(_widgets().head(number, total, TYPE_HINTS[q.type], q.prompt))
 
 
-def verdict_html(v: Verdict, q: Question, attempts: int) -> str:
+def verdict_html(v: Verdict, q: Question, attempts: int, course) -> str:
     if v.correct is None:
         mark, color = "\u2139", MUTED_COLOR
     elif v.correct:
         mark, color = OK_MARK, OK_COLOR
     else:
         mark, color = NO_MARK, NO_COLOR
-    reread = None
+    back, tries = None, ""
     if v.correct is False:
         tries = "Change your answer and press Check again." if attempts < 2 else "The explanation is below."
-        reread = {"section": q.section, "tries": tries}
-    return str(_widgets().verdict(mark, color, v.headline, [d for d in v.details if d], reread))
+        back = reread(course, q)
+    return str(_widgets().verdict(mark, color, v.headline, [d for d in v.details if d], back, tries))
 
 
 def explanation_html(q: Question, course) -> str:
-    return str(_widgets().explanation(q.explanation, q.section, cite(course, q.source_id)))
+    return str(_widgets().explanation(q.explanation, reread(course, q), cite(course, q.source_id)))
 
 
 def key_html(q: Question, course) -> str:
-    return str(_widgets().key(answer_text(q, course), q.explanation, q.section, cite(course, q.source_id)))
+    return str(_widgets().key(answer_text(q, course), q.explanation, reread(course, q), cite(course, q.source_id)))
+
+
+def note_html(text: str) -> str:
+    return f'<div role="status" style="color:{MUTED_COLOR}">{esc(text)}</div>'
 
 
 def score_html(right: int, total: int, checked: int) -> str:

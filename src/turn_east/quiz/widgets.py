@@ -64,7 +64,15 @@ class QuizItem:
         self.key = w.HTML(value="")
         self.check.on_click(self._on_check)
         head = w.HTML(value=render.head_html(number, len(quiz.questions), q))
-        self.box = w.VBox([head, self.input, self.check, self.feedback, self.explanation, self.key],
+        # A leader reveals one question's answer after the room has voted (off until pressed).
+        self.reveal = None
+        controls = [self.check]
+        if quiz.audience == "leader":
+            self.reveal = w.ToggleButton(value=False, description="Show answer", icon="eye",
+                                         tooltip=f"Leader: reveal the answer to question {number} after the vote")
+            self.reveal.observe(lambda ch: self.show_key(ch["new"]), names="value")
+            controls.append(self.reveal)
+        self.box = w.VBox([head, self.input, w.HBox(controls), self.feedback, self.explanation, self.key],
                           layout=w.Layout(border=f"1px solid {render.BORDER}", padding="0.5em",
                                           margin="0 0 0.8em 0"))
 
@@ -97,14 +105,39 @@ class QuizItem:
             self.input.value = value
 
     def _on_check(self, _button=None) -> None:
-        verdict = grade(self.question, self.response(), self.quiz.course)
+        response = self.response()
+        verdict = grade(self.question, response, self.quiz.course)
         if verdict.correct is not None:
             self.attempts += 1
             self.correct = verdict.correct
-        self.feedback.value = render.verdict_html(verdict, self.question, self.attempts)
+        self._show(verdict)
+        store = getattr(self.quiz, "store", None)
+        if store is not None and verdict.correct is not None:
+            store.record(self.question.id, response, verdict.correct, self.attempts)
+
+    def _show(self, verdict) -> None:
+        self.feedback.value = render.verdict_html(verdict, self.question, self.attempts, self.quiz.course)
         show = verdict.correct or self.attempts >= 2
         self.explanation.value = render.explanation_html(self.question, self.quiz.course) if show else ""
         self.quiz._update_score()
+
+    def restore(self, saved: dict) -> bool:
+        """Put back a saved answer (widgets, attempts, feedback) without counting a new try; False when the
+        saved response no longer fits the question (the bank changed), which is then left unanswered."""
+        response = saved.get("response")
+        try:
+            if self.question.type == "year":
+                response = int(response)
+            self.set(response)
+        except (TypeError, ValueError, KeyError, AttributeError, Exception):  # a trait error from a stale option
+            return False
+        verdict = grade(self.question, self.response(), self.quiz.course)
+        if verdict.correct is None:
+            return False
+        self.attempts = max(int(saved.get("attempts") or 1), 1)
+        self.correct = verdict.correct
+        self._show(verdict)
+        return True
 
     def show_key(self, on: bool) -> None:
         self.key.value = render.key_html(self.question, self.quiz.course) if on else ""
@@ -120,12 +153,21 @@ def quiz_box(quiz):
     children = [w.HTML(value=render.title_html(quiz.title))]
     quiz.leader_toggle = None
     if quiz.audience == "leader":
-        quiz.leader_toggle = w.ToggleButton(value=quiz.show_answers, description="Show answers", icon="eye",
-                                            tooltip="Leader: reveal every answer for discussion")
+        # Off in class (show_answers=False): the room votes first. show_answers=True (preparing) opens it.
+        quiz.leader_toggle = w.ToggleButton(value=quiz.show_answers, description="Show all answers", icon="eye",
+                                            tooltip="Leader: reveal every answer at once (preparing, or a recap)")
         quiz.leader_toggle.observe(lambda ch: quiz._show_keys(ch["new"]), names="value")
         children.append(quiz.leader_toggle)
     if not quiz.questions:
         children.append(w.HTML(value="<p>This lesson has no quiz questions yet.</p>"))
+    store = getattr(quiz, "store", None)
+    if store is not None:
+        restored = sum(item.restore(store.answers[item.question.id]) for item in quiz.items
+                       if item.question.id in store.answers)
+        note = store.problem or (f"Your {restored} saved answer{'s' if restored != 1 else ''} from last time "
+                                 "{} restored.".format("is" if restored == 1 else "are") if restored else "")
+        if note:
+            children.append(w.HTML(value=render.note_html(note)))
     children += [item.box for item in quiz.items] + [quiz.score]
     quiz._show_keys(quiz.show_answers)
     return w.VBox(children)

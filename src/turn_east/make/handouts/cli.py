@@ -35,6 +35,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", "-j", type=_jobs_arg, default=os.cpu_count() or 1, metavar="N",
                    help="parallel workers (default: the number of CPUs)")
     p.add_argument("--pdf", action="store_true", help="also print each handout to PDF with headless Chromium")
+    p.add_argument("--paper", choices=("a4", "letter"), default="a4",
+                   help="paper size of the PDF and of a browser's Print (default: a4)")
     p.add_argument("--cohort", metavar="CSV",
                    help="students.csv with a 'name' column (optional 'id'): one personalised student copy per "
                         "student in handouts/cohort/<student>/")

@@ -26,6 +26,8 @@ from turn_east.errors import UsageError
 AUDIENCES = ("student", "leader")
 COURSE_TITLE = "North Korea in Russia's Turn to the East"
 GEO_JS = "plotly-geo-topojson.js"  # the map outlines beside the handouts (see assets.py)
+#: --paper: the CSS page size of the handouts' print stylesheet (PDF and a browser's Print)
+PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 
 # Parameters the tool itself injects; -p may not set them.
 RESERVED = {
@@ -67,12 +69,17 @@ def _notebook_title(path: Path) -> str:
     return path.stem
 
 
+#: Notebooks that are not lessons but print as leaders' handouts (``--lessons 90``), after the lessons.
+LEADER_NOTEBOOKS = ("90_leader_guide",)
+
+
 @dataclass
 class Lesson:
     id: str
     notebook: Path
     title: str
     row: dict = field(default_factory=dict)
+    leader_only: bool = False
 
 
 def discover_lessons(course: Course, notebooks_dir: Path | None = None) -> list[Lesson]:
@@ -94,6 +101,11 @@ def discover_lessons(course: Course, notebooks_dir: Path | None = None) -> list[
         row = rows.get(lid, {})
         title = row.get("title") or (_notebook_title(path) if path.exists() else lid)
         out.append(Lesson(lid, path.resolve(), title, row))
+    if folder == default:
+        for lid in LEADER_NOTEBOOKS:
+            path = folder / f"{lid}.ipynb"
+            if path.exists():
+                out.append(Lesson(lid, path.resolve(), _notebook_title(path), {"kind": "guide"}, leader_only=True))
     return out
 
 
@@ -252,6 +264,7 @@ class Job:
     chromium: str = ""
     lesson_ids: tuple = ()   # every lesson of the course: links to them point at their handouts
     prestart_next: bool = False  # more jobs follow: start the next kernel while this one runs
+    paper: str = "a4"        # a key of PAPER_SIZES
 
 
 def _rel(target: Path, start: Path) -> str:
@@ -259,7 +272,7 @@ def _rel(target: Path, start: Path) -> str:
 
 
 def build_jobs(lessons, audiences, out: Path, params: dict, *, cohort=None, pdf=False, chromium="",
-               data_version="", lesson_ids=()) -> list[Job]:
+               data_version="", lesson_ids=(), paper="a4") -> list[Job]:
     handouts = out / "handouts"
     plotly_js = handouts / "plotly.min.js"
     index = handouts / "index.html"
@@ -276,13 +289,15 @@ def build_jobs(lessons, audiences, out: Path, params: dict, *, cohort=None, pdf=
                    label=label, html_path=str(html_path), executed_path=str(exec_dir / f"{lesson.id}.ipynb"),
                    parameters=tuple(sorted(injected.items())), plotly_url=_rel(plotly_js, html_dir),
                    geo_url=_rel(handouts / GEO_JS, html_dir),
-                   index_url=_rel(index, html_dir), footer=footer, pdf=pdf, chromium=chromium,
+                   index_url=_rel(index, html_dir), footer=footer, pdf=pdf, chromium=chromium, paper=paper,
                    lesson_ids=tuple(lesson_ids) or tuple(ls.id for ls in lessons))
 
     for lesson in lessons:
         for audience in audiences:
+            if lesson.leader_only and audience != "leader":
+                continue
             jobs.append(make(lesson, audience, audience, handouts / audience, out / "executed" / audience, {}))
-        for st in cohort or []:
+        for st in cohort or [] if not lesson.leader_only else []:
             label = f"cohort/{st['slug']}"
             jobs.append(make(lesson, "student", label, handouts / "cohort" / st["slug"],
                              out / "executed" / "cohort" / st["slug"],
@@ -337,7 +352,8 @@ def make_plan(args) -> Plan:
                              "Install it (Debian/Ubuntu: sudo apt-get install chromium) or leave out --pdf.")
     out = Path(args.out).resolve()
     jobs = build_jobs(lessons, audiences, out, injected, cohort=cohort, pdf=args.pdf, chromium=chromium,
-                      data_version=course.version, lesson_ids=[ls.id for ls in all_lessons])
+                      data_version=course.version, lesson_ids=[ls.id for ls in all_lessons],
+                      paper=getattr(args, "paper", "a4"))
     workers = max(1, min(args.jobs, len(jobs) or 1))
     # A worker starts the next kernel during a job only when it will surely get another job.
     jobs = [Job(**{**job.__dict__, "prestart_next": i + workers < len(jobs)}) for i, job in enumerate(jobs)]

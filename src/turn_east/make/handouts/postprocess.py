@@ -17,6 +17,8 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+from turn_east.make.handouts import tables
+
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "handout"
 NOTEBOOK_REF = '<span class="te-notebook-ref" title="a notebook in the course repository">{text}</span>'
@@ -37,6 +39,7 @@ def notebook_link(url: str, lesson_ids) -> str | None:
 
 
 def _preprocessors():
+    import nbformat
     from nbconvert.preprocessors import Preprocessor
 
     class DropNoise(Preprocessor):
@@ -51,7 +54,32 @@ def _preprocessors():
                                     if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
             return nb, resources
 
-    return DropNoise
+    class KeepWithChart(Preprocessor):
+        """Keep a chart's heading and question on the chart's page: the markdown cell just before a chart
+        becomes the chart cell's first output (Markdown, rendered as the cell was), so one output area
+        holds both, and the print stylesheet keeps that area on one page (Chromium does not honour
+        ``break-after: avoid`` between two cells)."""
+
+        def preprocess(self, nb, resources):
+            cells = []
+            for cell in nb.cells:
+                before = cells[-1] if cells else None
+                if (before is not None and before.cell_type == "markdown" and cell.cell_type == "code"
+                        and "leader" not in before.get("metadata", {}).get("tags", [])
+                        and any("te-figure" in str(o.get("data", {}).get("text/html", ""))
+                                for o in cell.get("outputs", []))):
+                    cells.pop()
+                    cell.outputs.insert(0, nbformat.v4.new_output(
+                        "display_data", data={"text/markdown": before.source}))
+                    cell.setdefault("metadata", {}).setdefault("tags", []).append("te-chart-block")
+                cells.append(cell)
+            nb.cells = cells
+            for cell in cells:  # the reference list prints smaller (nbconvert: tag -> class celltag_<tag>)
+                if cell.cell_type == "markdown" and cell.source.lstrip().startswith("## References"):
+                    cell.setdefault("metadata", {}).setdefault("tags", []).append("te-references")
+            return nb, resources
+
+    return DropNoise, KeepWithChart
 
 
 def _exporter_class():
@@ -99,7 +127,7 @@ def exporter(audience: str):
         from nbconvert.preprocessors import TagRemovePreprocessor
         from traitlets.config import Config
 
-        drop_noise = _preprocessors()
+        drop_noise, keep_with_chart = _preprocessors()
         c = Config()
         c.TemplateExporter.exclude_input = True
         c.TemplateExporter.exclude_input_prompt = True
@@ -110,6 +138,8 @@ def exporter(audience: str):
         html.register_preprocessor(TagRemovePreprocessor(config=c, remove_cell_tags=remove, enabled=True),
                                    enabled=True)
         html.register_preprocessor(drop_noise(config=c), enabled=True)
+        html.register_preprocessor(keep_with_chart(config=c), enabled=True)
+        html.register_preprocessor(tables.preprocessor_class()(config=c), enabled=True)
         _EXPORTERS[audience] = html
     return _EXPORTERS[audience]
 

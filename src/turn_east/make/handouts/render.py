@@ -22,7 +22,7 @@ from turn_east.make.execute import Kernels, execute_notebook
 from turn_east.make.files import FILE_MODE, atomic_path, folder_lock, write_atomic
 from turn_east.make.handouts.assets import install_plotly_js
 from turn_east.make.handouts.index import write_index
-from turn_east.make.handouts.plan import COURSE_TITLE, Job, Plan
+from turn_east.make.handouts.plan import COURSE_TITLE, PAPER_SIZES, Job, Plan
 from turn_east.make.handouts.postprocess import exporter, external_references, make_offline
 from turn_east.paths import html_has_map
 
@@ -82,13 +82,48 @@ def print_pdf(chromium: str, html_path: Path, pdf_path: Path, budget_ms: int = P
                                f"{proc.stderr.strip()[-400:]}")
 
 
+def add_session_plan(job: Job, nb) -> bool:
+    """Open a leader handout with its lesson's 90-minute plan (:mod:`turn_east.make.guide`), on a page of its
+    own before the lesson (the print stylesheet breaks the page after it); False for a notebook that is not
+    a lesson in lessons.csv (the guide itself, a test fixture)."""
+    import nbformat
+
+    from turn_east.data import load_course
+    from turn_east.make import guide
+
+    params = dict(job.parameters)
+    course = load_course(params.get("data_dir") or None)
+    if course.lesson(job.lesson) is None:
+        return False
+    plan = guide.seminar_plan(course, job.lesson, notebooks_dir=Path(job.notebook).parent)
+    cell = nbformat.v4.new_markdown_cell(
+        plan.to_markdown(course=course, level=1),
+        metadata={"tags": ["te-session-plan"]})
+    nb.cells.insert(0, cell)
+    return True
+
+
+def css_string(text: str) -> str:
+    """``text`` for a CSS string in double quotes inside a <style> element (the page's running header)."""
+    out = []
+    for ch in text:
+        if ch in '\\"<>&' or ord(ch) < 32:
+            out.append(f"\\{ord(ch):x} ")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def _export(job: Job, nb) -> str:
     has_map = any(html_has_map(o.get("data", {}).get("text/html", ""))
                   for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
     resources = {"metadata": {"name": job.title}, "plotly_js_url": job.plotly_url,
                  "geo_js_url": job.geo_url if has_map else "", "te_lesson_ids": list(job.lesson_ids),
                  "te_course": COURSE_TITLE, "te_index_url": job.index_url, "te_footer": job.footer,
-                 "te_audience_label": "Seminar leader's copy" if job.audience == "leader" else "Student handout"}
+                 "te_audience_label": "Seminar leader's copy" if job.audience == "leader" else "Student handout",
+                 "te_notebook": f"notebooks/{Path(job.notebook).name}", "te_paper": PAPER_SIZES[job.paper],
+                 "te_running_css": css_string(f"{job.title} \u00b7 "
+                                              f"{'Leader copy' if job.audience == 'leader' else 'Student handout'}")}
     body, _ = exporter(job.audience).from_notebook_node(nb, resources=resources)
     body = make_offline(body)
     leftovers = external_references(body)
@@ -133,6 +168,8 @@ def render_job(job: Job, kernels=None) -> Result:
         t_exec = time.perf_counter()
         res.timings = {"kernel": start.seconds, "execute": t_exec - t0 - start.seconds}
         nb = nb if isinstance(nb, nbformat.NotebookNode) else nbformat.from_dict(nb)
+        if job.audience == "leader":
+            add_session_plan(job, nb)
         body = _export(job, nb)
         res.warnings = [f"{t} {u}" for t, u in external_references(body, tags=("img", "iframe", "source", "embed"))]
         write_atomic(html_path, body)

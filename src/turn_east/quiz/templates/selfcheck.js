@@ -10,5 +10,6 @@ else{var x=norm(q('input')[0].value);if(x)v=x;}
 var out=q('.te-result')[0];
 if(v===null){out.textContent='\u2139 Choose or type an answer first.';return false;}
 var ok=f.getAttribute('data-h').split(' ').indexOf(h(f.getAttribute('data-salt')+'\u001f'+v))>=0;
-out.textContent=ok?'\u2714 Correct.':'\u2718 Not yet. Reread: '+f.getAttribute('data-section')+'.';
+out.textContent=ok?'\u2714 Correct.':'\u2718 Not yet. Reread: ';
+if(!ok){var a=document.createElement('a');a.href=f.getAttribute('data-href');a.textContent=f.getAttribute('data-section');out.appendChild(a);out.appendChild(document.createTextNode('.'));}
 return false;};})();
