@@ -92,7 +92,7 @@ def test_student_work_survives_a_course_update_that_touches_the_same_notebooks(t
     lesson.cells[chart].execution_count = 3
     save(lesson, clone / LESSON)
     exercise = read(clone / EXERCISE)
-    task1 = cell_index(exercise, "events = course.events")
+    task1 = cell_index(exercise, "# HINT: the stage column")          # task 1 of the exercise: select stage one
     answer = cell_index(exercise, "**Your answer:**")
     exercise.cells[task1].source = 'events = course.events\nstage1 = events[events["stage"] == "stage-1"]\nstage1'
     exercise.cells[answer].source = "**Your answer:** Pyongyang mattered little while Tokyo and Seoul courted Moscow."

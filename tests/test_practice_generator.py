@@ -37,6 +37,7 @@ def test_model_answers_and_solution_only_cells_are_removed():
     ex = generate_exercise(_nb(FIX / "solution-pass-two-tasks.ipynb"), name="x.ipynb")
     src = _all_source(ex)
     assert "secret model answer" not in src
+    assert "secret rubric" not in src and "secret leader note" not in src, "rubrics and leader notes stay in solutions"
     assert "assert per_stage" not in src
     answer_cells = [c for c in ex["cells"] if "answer" in c["metadata"].get("tags", [])]
     assert len(answer_cells) == 1 and "Your answer" in "".join(answer_cells[0]["source"])
@@ -153,3 +154,18 @@ def test_solutions_have_four_to_six_checked_tasks_and_a_progress_cell(path):
     assert "practice.progress()" in src
     assert "require_all_passed" in src
     assert "model-answer" in json.dumps(_nb(path)), "one written interpretation with a model answer"
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.name)
+def test_every_written_task_has_a_rubric_that_stays_out_of_the_exercise(path):
+    cells = _nb(path)["cells"]
+    for i, c in enumerate(cells):
+        if "model-answer" in c["metadata"].get("tags", []):
+            nxt = cells[i + 1]
+            text = "".join(nxt["source"])
+            assert "rubric" in nxt["metadata"].get("tags", []), f"cell {i}: a model answer without a rubric after it"
+            assert "| Criterion |" in text and "2: full" in text and "0: missing" in text, f"cell {i + 1}: not a rubric"
+    ex = _nb(ROOT / "exercises" / path.name)
+    tags = {t for c in ex["cells"] for t in c["metadata"].get("tags", [])}
+    assert not tags & {"rubric", "leader", "model-answer", "solution-only"}, tags
+    assert "Marking rubric" not in _all_source(ex)

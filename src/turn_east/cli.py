@@ -13,6 +13,7 @@
     turn-east site [...]              the course website in build/site/ (needs the [site] extra)
     turn-east grade SUBMISSIONS --out DIR    grade a class's exercise notebooks (gradebook, feedback pages)
     turn-east nbgrader-export DIR     the exercises as an nbgrader course folder
+    turn-east agreement FOLDER        how far a class's codings of the held-out events agree
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import argparse
 import sys
 
 from turn_east import data
-from turn_east.make import exercises, export, hub, refresh, release, site, slides, workspace
+from turn_east.make import agreement, exercises, export, hub, refresh, release, site, slides, workspace
 from turn_east.make.decks import cli as decks
 from turn_east.make.grade import cli as grade
 from turn_east.make.grade import nbgrader_export
@@ -70,6 +71,8 @@ COMMANDS = (
      grade.add_arguments, grade.run),
     ("nbgrader-export", "write the exercises as an nbgrader course folder (source/ assignments, nbgrader_config.py)",
      nbgrader_export.add_arguments, nbgrader_export.run),
+    ("agreement", "measure how far a class's codings of the held-out events agree (Krippendorff's alpha)",
+     agreement.add_arguments, agreement.run),
 )
 
 

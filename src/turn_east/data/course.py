@@ -118,6 +118,9 @@ class Course:
     #: The seal's scheme when the quiz bank is sealed (a student release: the data package's questions
     #: resource says ``"sealed": {"scheme": ...}``); None for the course's own, plain bank.
     sealed: str | None = None
+    # Held-out events for the practice notebooks' coding tasks (coding_exercises.csv); last, with a
+    # default, so that a Course made without it (older callers, test fixtures) still builds.
+    coding_exercises: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def __post_init__(self):
         if not self.periods:
@@ -296,4 +299,8 @@ def build_course(rows: dict[str, list[dict]], folder: Path | None, version: str,
     frames["article_sections"] = frames["article_sections"].sort_values("order").reset_index(drop=True)
     frames["lessons"] = frames["lessons"].sort_values("order").reset_index(drop=True)
     frames["people"]["to_year"] = frames["people"]["to_year"].astype("Int64")
+    if "coding_exercises" in frames:
+        ce = frames["coding_exercises"]
+        if "goldstein" in ce:
+            ce["goldstein"] = ce["goldstein"].astype(float)
     return Course(**frames, data_dir=folder, version=version, periods=periods, sealed=sealed)

@@ -17,7 +17,7 @@ from turn_east.errors import Problem
 
 TABLES = (
     "stages", "motives", "article_sections", "actors", "people", "places", "events",
-    "relations", "glossary", "sources", "lessons", "questions",
+    "relations", "glossary", "sources", "lessons", "questions", "coding_exercises",
 )
 # Multi-valued fields (";"-separated ids) and the table their ids must exist in.
 LIST_FIELDS = {
@@ -27,6 +27,9 @@ LIST_FIELDS = {
     ("relations", "events"): "events",
     ("glossary", "stages"): "stages",
     ("glossary", "motives"): "motives",
+    ("coding_exercises", "actors"): "actors",
+    ("coding_exercises", "motives"): "motives",
+    ("coding_exercises", "motives_also"): "motives",
 }
 EXPECT = {
     "integer": "expected a whole number",

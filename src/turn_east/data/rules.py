@@ -86,6 +86,8 @@ def check_course_rules(rows: dict[str, list[dict]]) -> list[Problem]:
                 problems.append(Problem("events.csv", n, col, actor,
                                         f"should also appear in the actors list ({r.get('actors')})", rid))
 
+    problems += _check_coding_exercises(rows, ranges, first_day)
+
     for r in rows.get("people", []):
         if r.get("from_year") and r.get("to_year") and r["to_year"] < r["from_year"]:
             problems.append(Problem("people.csv", r["__row__"], "to_year", r["to_year"],
@@ -120,3 +122,41 @@ def check_course_rules(rows: dict[str, list[dict]]) -> list[Problem]:
                                             "in every period"))
     return problems
 
+
+def _check_coding_exercises(rows, ranges, first_day) -> list[Problem]:
+    """Held-out events follow the events' rules (stage from the date, dates stored as precise as known, the
+    main pair in the actors list) and must stay held out: no id of events.csv."""
+    problems: list[Problem] = []
+    name = "coding_exercises.csv"
+    event_ids = {r.get("id") for r in rows.get("events", [])}
+    for r in rows.get("coding_exercises", []):
+        rid, n, date = r.get("id"), r["__row__"], r.get("date")
+        if rid in event_ids:
+            problems.append(Problem(name, n, "id", rid, "is also in events.csv; a coding exercise must be an event "
+                                    "held out of the dataset (remove it from one of the two files)", rid))
+        if date is None:
+            continue
+        if ranges and date > ranges[-1][1]:
+            problems.append(Problem(name, n, "date", str(date),
+                                    "no period covers this date; add one to stages.csv or check the date "
+                                    f"(the last period, {ranges[-1][2]}, ends on {ranges[-1][1]})", rid))
+        elif ranges:
+            want = None if date < first_day else _stage_for(date, ranges)
+            if r.get("stage") != want:
+                problems.append(Problem(name, n, "stage", r.get("stage") or "",
+                                        f"does not match the date {date}; expected "
+                                        f"{want or f'an empty stage (background before {first_day})'}", rid))
+        precision = r.get("date_precision")
+        if precision == "month" and date.day != 1:
+            problems.append(Problem(name, n, "date", str(date), "has month precision, so store the 1st of the month", rid))
+        if precision == "year" and (date.month, date.day) != (1, 1):
+            problems.append(Problem(name, n, "date", str(date), "has year precision, so store 1 January", rid))
+        listed = set(_split(r.get("actors")))
+        for col in ("actor_a", "actor_b"):
+            if r.get(col) and listed and r[col] not in listed:
+                problems.append(Problem(name, n, col, r[col], f"should also appear in the actors list ({r.get('actors')})", rid))
+        both = set(_split(r.get("motives"))) & set(_split(r.get("motives_also")))
+        if both:
+            problems.append(Problem(name, n, "motives_also", ";".join(sorted(both)),
+                                    "repeats a motive of the motives column; list only further defensible motives", rid))
+    return problems

@@ -5,7 +5,9 @@ In a solution notebook:
   ``# HINT:`` lines stay, and every name the block assigns is set to ``None`` so the
   exercise still runs top to bottom (its check then says "not answered yet");
 - a markdown cell tagged ``model-answer`` becomes an empty answer cell;
-- a cell tagged ``solution-only`` (e.g. the assertion that every check passes) is dropped.
+- a cell tagged ``solution-only`` (e.g. the assertion that every check passes) is dropped, and so is every cell
+  for the leader only: tagged ``rubric`` (the marking rubric of a written task) or ``leader`` (leader notes, such
+  as how to run the class's agreement exercise).
 Everything else is copied. Output is deterministic, so generating twice changes nothing.
 """
 
@@ -23,7 +25,8 @@ from turn_east.errors import GenerationError, NotebookFormatError
 from turn_east.paths import repo_folder
 
 BEGIN, END, HINT = "# BEGIN SOLUTION", "# END SOLUTION", "# HINT:"
-ANSWER_PROMPT = "**Your answer:** *(double-click this cell and write three to five sentences)*"
+ANSWER_PROMPT = "**Your answer:** *(double-click this cell and write your answer here)*"
+LEADER_ONLY = {"solution-only", "rubric", "leader"}
 
 
 def _assigned_names(code: str) -> list[str]:
@@ -96,7 +99,7 @@ def generate_exercise(solution: dict, *, name: str) -> dict:
     cells = []
     for i, cell in enumerate(nb.get("cells", [])):
         tags = nbfiles.tags(cell)
-        if "solution-only" in tags:
+        if LEADER_ONLY & set(tags):
             continue
         where = f"solutions/{name}, cell {i}"
         if cell["cell_type"] == "code":

@@ -11,11 +11,13 @@ The checkers live in ``turn_east.practice.tasks``, one module per lesson.
 from __future__ import annotations
 
 import html
+import json
 from dataclasses import dataclass
 
 from turn_east.data import Course
 from turn_east.errors import PracticeError
 from turn_east.practice import tasks  # noqa: F401  (declares every lesson's tasks)
+from turn_east.practice.coding import CODING_MIME, CodingSheet, coding_payload, coding_sheet
 from turn_east.practice.registry import REGISTRY, Task
 
 
@@ -36,6 +38,7 @@ class CheckResult:
     title: str
     status: str  # "pass" | "fail" | "unanswered"
     message: str
+    data: dict | None = None  # a coding task's answer, carried in the output so a saved notebook keeps it
 
     @property
     def passed(self) -> bool:
@@ -51,7 +54,13 @@ class CheckResult:
         return (f'<div class="turn-east-check turn-east-check-{self.status}" role="status" '
                 f'style="border-left:4px solid {border};padding:4px 10px;margin:4px 0">'
                 f"<strong>{STATUS_ICON[self.status]} Task {html.escape(self.task)}: "
-                f"{STATUS_TEXT[self.status]}.</strong> {html.escape(self.message)}</div>")
+                f"{STATUS_TEXT[self.status]}.</strong> {html.escape(self.message).replace(chr(10), '<br>')}</div>")
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = {"text/plain": str(self), "text/html": self._repr_html_()}
+        if self.data:
+            bundle[CODING_MIME] = json.loads(json.dumps(self.data, default=str))
+        return bundle
 
 
 class Practice:
@@ -79,9 +88,19 @@ class Practice:
             except Exception as exc:  # a student's answer of the wrong shape must not crash the lesson
                 ok, message = False, (f"Your answer could not be read ({type(exc).__name__}: {exc}). "
                                       "Check its type against the task description.")
-            v = CheckResult(task_id, t.title, "pass" if ok else "fail", message)
+            data = None
+            if t.kind == "coding":
+                try:
+                    data = coding_payload(self.lesson, answer, self.course)
+                except Exception:  # the payload is a convenience for collecting codings; never fail a check for it
+                    data = None
+            v = CheckResult(task_id, t.title, "pass" if ok else "fail", message, data)
         self.results[task_id] = v
         return v
+
+    def coding_sheet(self) -> CodingSheet:
+        """The held-out events this notebook's coding task asks for (what happened, actors, the main pair)."""
+        return coding_sheet(self.course, self.lesson)
 
     def progress(self) -> "Progress":
         rows = []

@@ -38,6 +38,32 @@ def norm_label(label, *, pairs_order=None) -> str:
     return text
 
 
+MASK_HINT = ("This is a True/False column (a mask), one value per row of the table, not the rows themselves. "
+             "Use it to select the rows: table[mask].")
+MERGE_SUFFIX_HINT = ("After your merge both tables' '{c}' columns were renamed {c}_x and {c}_y, because both tables "
+                     "have a column called '{c}'. Rename the other table's column before merging "
+                     "(e.g. other.rename(columns={{'{c}': 'other_{c}'}})), or merge with suffixes=('', '_other').")
+EMPTY_HINT = ("Your answer is empty: no row passed your conditions. Check the spelling of the ids you compare with "
+              "(PRK is North Korea, KOR is South Korea); a list column (actors, people, motives) never equals a "
+              "string, so test membership with .map(lambda items: 'PRK' in items); and if you merged, check that the "
+              "two key columns hold the same kind of ids (an inner merge that matches nothing is empty).")
+EMPTY_SERIES_HINT = ("Your Series is empty. If it comes from a merge, the merge matched nothing: check that the two key "
+                     "columns hold the same ids; if it comes from a filter, check the ids you compare with and that "
+                     "list columns are tested with .map(lambda items: ... in items).")
+
+
+def is_mask(answer) -> bool:
+    """A boolean Series (or array): the condition, not the rows it selects."""
+    return isinstance(answer, pd.Series) and len(answer) > 0 and pd.api.types.is_bool_dtype(answer.dtype)
+
+
+def merge_suffix_hint(answer, column: str = "id") -> str | None:
+    """The id_x/id_y hint when a merge of two tables that both have `column` renamed it."""
+    if isinstance(answer, pd.DataFrame) and column not in answer.columns and f"{column}_x" in answer.columns:
+        return MERGE_SUFFIX_HINT.format(c=column)
+    return None
+
+
 def as_id_list(answer, column: str = "id") -> tuple[list | None, str]:
     """(ids, "") from a DataFrame with an id column, a Series, an Index, a list or a set; (None, why) otherwise."""
     if isinstance(answer, pd.DataFrame):
@@ -45,8 +71,13 @@ def as_id_list(answer, column: str = "id") -> tuple[list | None, str]:
             return [str(x) for x in answer[column]], ""
         if answer.index.name == column:
             return [str(x) for x in answer.index], ""
+        suffix = merge_suffix_hint(answer, column)
+        if suffix:
+            return None, suffix
         return None, (f"Your table has no '{column}' column. Keep the '{column}' column when you filter "
                       "(do not select other columns only, and do not drop it).")
+    if is_mask(answer):
+        return None, MASK_HINT
     if isinstance(answer, (pd.Series, pd.Index, list, tuple, set)):
         return [str(x) for x in answer], ""
     if isinstance(answer, str):
@@ -114,10 +145,13 @@ def check_ids(answer, expected_ids, mistakes=(), *, column: str = "id", what: st
         if ordered and got != want:
             return False, f"The right {len(want)} {what}, but not in the order the task asks for."
         return True, f"All {len(want)} {what} are right."
-    hint = first_match(set(got), [(set(map(str, c)), h) for c, h in mistakes], lambda g, c: g == c)
-    n = f"You have {len(got)} {what}, the task expects {len(want)}. "
+    # an empty candidate names no particular mistake (many slips give no rows): those get the empty-answer hint
+    hint = first_match(set(got), [(set(map(str, c)), h) for c, h in mistakes if len(c)], lambda g, c: g == c)
+    n = f"You have {len(got)} {what if len(got) != 1 else what.rstrip('s')}, the task expects {len(want)}. "
     if hint:
         return False, n + hint
+    if not got:
+        return False, EMPTY_HINT
     missing, extra = set(want) - set(got), set(got) - set(want)
     if extra and not missing:
         return False, n + "Your filter is too wide: re-read each condition in the task."
@@ -137,6 +171,11 @@ def check_series(answer, expected: pd.Series, mistakes=(), *, what: str = "value
     s, why = as_series(answer)
     if s is None:
         return False, why
+    if len(s) == 0:
+        return False, EMPTY_SERIES_HINT
+    if pd.api.types.is_bool_dtype(s.dtype):
+        return False, ("Your values are True/False: that is a condition (a mask), not the numbers the task asks for. "
+                       "Use it to select rows first, then count or average them.")
     if isinstance(s.index, pd.MultiIndex) and s.index.nlevels != 2:
         return False, "Your Series has a multi-level index; the task asks for one label per value."
     got = norm_series(s, pairs_order=pairs_order, drop_zero=drop_zero)
@@ -164,6 +203,9 @@ def check_series(answer, expected: pd.Series, mistakes=(), *, what: str = "value
 def as_number(answer) -> tuple[float | None, str]:
     if isinstance(answer, bool):
         return None, "Expected a number, got True/False."
+    if isinstance(answer, (pd.Series, pd.DataFrame)) and answer.size == 0:
+        return None, ("Your answer is an empty table or Series, so there is no number in it: the rows you selected "
+                      "are empty. Check your conditions (ids, list columns, dates).")
     if isinstance(answer, (pd.Series, pd.DataFrame)):
         if answer.size == 1:
             return float(answer.to_numpy().ravel()[0]), ""
@@ -178,6 +220,9 @@ def check_number(answer, expected: float, mistakes=(), *, tol: float = 0.01) -> 
     got, why = as_number(answer)
     if got is None:
         return False, why
+    if got != got:
+        return False, ("Your answer is NaN (not a number): a mean or a difference of no rows. The selection it comes "
+                       "from is empty; check the ids and conditions.")
     if abs(got - float(expected)) <= tol:
         return True, "That is right."
     hint = first_match(got, [(c, h) for c, h in mistakes if c is not None],
@@ -261,3 +306,64 @@ def check_figure(answer, expected, mistakes=(), *, call: str = "") -> tuple[bool
     if got[1] == want[1]:
         return False, "The right data, drawn with other options: check the keyword arguments against the task."
     return False, f"The right chart, but with other data: check the arguments of {call or 'the call'} (ids, lists, spelling)."
+
+
+# ---------------------------------------------------------------- before and after (sensitivity tasks)
+
+def check_before_after(answer, before: float, after: float, mistakes=(), *, tol: float = 0.01,
+                       what: str = "value") -> tuple[bool, str]:
+    """Compare {"before": x, "after": y} (a dict, a Series or a two-item list/tuple) with the two expected numbers.
+
+    mistakes: ((before, after), hint) pairs a typical mistake gives; a None side means "any value".
+    """
+    if isinstance(answer, pd.Series):
+        answer = answer.to_dict()
+    if isinstance(answer, (list, tuple)) and len(answer) == 2:
+        answer = {"before": answer[0], "after": answer[1]}
+    if not isinstance(answer, dict):
+        return False, ('Expected a dict with two numbers, {"before": ..., "after": ...}, '
+                       f"got {type(answer).__name__}.")
+    keys = {str(k).strip().lower(): v for k, v in answer.items()}
+    if set(keys) != {"before", "after"}:
+        return False, ('The dict needs exactly two keys, "before" and "after"; yours has '
+                       f"{', '.join(map(repr, answer)) or 'none'}.")
+    got = {}
+    for side in ("before", "after"):
+        value, why = as_number(keys[side])
+        if value is None:
+            return False, f'"{side}": {why}'
+        got[side] = value
+
+    def near(x, y) -> bool:
+        if x != x or y != y:
+            return x != x and y != y
+        return abs(x - y) <= tol
+
+    ok_b, ok_a = near(got["before"], before), near(got["after"], after)
+    if ok_b and ok_a:
+        if near(before, after):
+            return True, f"Both {what}s are right, and the change made no difference here."
+        return True, f"Both {what}s are right: the change moves the {what} by {after - before:+.2f}."
+    if near(got["before"], after) and near(got["after"], before) and not near(before, after):
+        return False, '"before" and "after" are swapped: "before" is the course data as it is, "after" the changed data.'
+    for (mb, ma), hint in mistakes:
+        hit_b = mb is None or near(got["before"], mb)
+        hit_a = ma is None or near(got["after"], ma)
+        if hit_b and hit_a and (mb is not None or ma is not None):
+            return False, hint
+    if near(got["before"], after) and near(got["after"], after) and not near(before, after):
+        return False, ('"before" already holds the change: you changed the course data itself. Keep the course data '
+                       "as it is and make the change in a copy (table.copy(), or a filtered table).")
+    for side in ("before", "after"):
+        if got[side] != got[side]:
+            return False, (f'"{side}" is NaN (not a number): the mean of no rows. Your selection for "{side}" is '
+                           "empty; check the ids, the dates and the conditions.")
+    if ok_b and near(got["after"], before):
+        return False, ('"after" equals "before": the change did not reach your computation. Recompute on the changed '
+                       "copy of the data (check that your filter really removes or changes the row).")
+    if ok_b:
+        return False, ('"before" is right, but "after" is not: check how you changed the data (the right row, in a copy) '
+                       "and that you recomputed the same way.")
+    if ok_a:
+        return False, '"after" is right, but "before" is not: compute "before" on the course data as it is.'
+    return False, f"Neither {what} is right yet: build the selection step by step and check each part against the task."

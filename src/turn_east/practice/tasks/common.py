@@ -103,3 +103,45 @@ def text_series(answer) -> tuple[pd.Series | None, str]:
     if isinstance(answer, pd.DataFrame) and answer.shape[1] == 1:
         return answer.iloc[:, 0], ""
     return None, f"Expected a Series (index: event id, values: text), got {type(answer).__name__}."
+
+
+# ---------------------------------------------------------------- shared by the new kinds of task
+
+KOREAS = "PRK is North Korea (the Democratic People's Republic of Korea); KOR is South Korea (the Republic of Korea)."
+
+
+def code_hint(used: str, meant: str, course) -> str:
+    """The hint for a wrong actor code, naming both codes."""
+    names = course.actor_full_names
+    return (f"You used {used} ({names.get(used, used)}) where the task means {meant} ({names.get(meant, meant)}). "
+            + (KOREAS if {used, meant} == {"PRK", "KOR"} else "The actor codes are listed in actors.csv."))
+
+
+def mean_or_nan(values) -> float:
+    values = list(values)
+    return float(sum(values) / len(values)) if values else float("nan")
+
+
+def pair_mean(events, a, b, *, one_order=False, agg="mean") -> float:
+    m = one_order_mask(events, a, b) if one_order else pair_mask(events, a, b)
+    sel = events.loc[m, "goldstein"]
+    if agg == "sum":
+        return float(sel.sum())
+    return float(sel.mean()) if len(sel) else float("nan")
+
+
+def drop_ids(events, ids):
+    return events[~events["id"].isin(list(ids))]
+
+
+# What each chart measures, in the words a failing choice check uses (indefensible options say why not).
+MEASURES = {
+    "timeline": "every event as a point in time; it lists events but does not summarise them",
+    "relations_network": "the course's coded relation score of every pair, one period at a time",
+    "strategic_triangle": "the coded scores of the Russia-China-United States triangle only",
+    "northeast_asia_map": "where events took place, not who was warm or hostile to whom",
+    "relations_heatmap": "the course's coded relation scores (-3 to +3), pair by period",
+    "activity_by_stage": "how many events there were: how busy a stage or pair was, not how warm",
+    "tone_by_stage": "the mean Goldstein tone of each pair's events per stage",
+    "stage_motive_matrix": "how often each motive is tagged in each stage, not how any pair got on",
+}

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from turn_east import charts
-from turn_east.practice.compare import check_ids, check_series
+from turn_east.practice.choice import Option, check_choice, needs_pairs
+from turn_east.practice.coding import check_coding
+from turn_east.practice.compare import check_before_after, check_ids
 from turn_east.practice.registry import task
 from turn_east.practice.tasks.common import (
-    BACKGROUND_HINT, events_of, figure_either, ids_of, in_stages,
+    BACKGROUND_HINT, MEASURES, ORDER_HINT, SUM_HINT, drop_ids, events_of, ids_of, in_stages, pair_mean, tagged,
 )
 
-
 L01 = "01_prelude_six_party_talks"
+JOINT_STATEMENT = "2005-09-19-six-party-joint-statement"
 
 
 def _six_party(course):
@@ -27,44 +28,59 @@ def _l01_t1(course, answer):
          "Filter on the place, not on the event type."),
         (ids_of(e[e["id"].str.contains("six-party")]),
          "Filtering the id text also catches the 2009 walk-out, which happened in Pyongyang. Filter on the place column."),
+        (ids_of(e[e["place"] == "beijing"]),
+         "'beijing' is the capital's place id; the talks met at the Diaoyutai State Guesthouse, place id "
+         "'beijing-diaoyutai'. Copy the id from the task."),
+        (ids_of(e[tagged(e["actors"], "CHN") & (e["event_type"] == "multilateral")]),
+         "You kept multilateral events with China among the actors; the task asks for the events held at one place."),
     ], what="events")
 
 
-@task(L01, "t2", "How long each meeting lasted")
-def _l01_t2(course, answer):
-    sp = _six_party(course).set_index("id")
-    days = (sp["end_date"].fillna(sp["date"]) - sp["date"]).dt.days
-    return check_series(answer, days + 1, [
-        (days, "Off by one: a meeting from the 27th to the 29th lasts three days, so count both the first and the last day (+1)."),
-        ((sp["end_date"] - sp["date"]).dt.days + 1,
-         "Single-day meetings have no end_date (NaT); they lasted one day. Fill end_date with date first."),
-        ((sp["end_date"] - sp["date"]).dt.days,
-         "Single-day meetings are missing (their end_date is NaT) and the lengths are off by one."),
-    ], what="length")
-
-
-@task(L01, "t3", "Events per year, 2000-2011")
-def _l01_t3(course, answer):
+def _usa_prk(course, *, one_order=False, background=False, actors_list=False, agg="mean"):
     e = events_of(course)
-    pre = in_stages(course, "prelude")
-    want = pre.groupby(pre["date"].dt.year).size()
-    older = e[e["date"].dt.year <= 2011]
-    later = e[e["date"].dt.year >= 2000]
-    return check_series(answer, want, [
-        (older.groupby(older["date"].dt.year).size(), BACKGROUND_HINT),
-        (later.groupby(later["date"].dt.year).size(),
-         "You kept years after 2011: the prelude ends on 31 December 2011."),
-        (e.groupby(e["date"].dt.year).size(),
-         "You counted every event: keep the prelude only (2000-2011), without the pre-2000 background."),
-    ], what="count", drop_zero=True)
+    pre = e[e["date"].dt.year <= 2011] if background else in_stages(course, "prelude")
+    if actors_list:
+        sel = pre[tagged(pre["actors"], "USA") & tagged(pre["actors"], "PRK")]
+        vals = (sel["goldstein"], drop_ids(sel, [JOINT_STATEMENT])["goldstein"])
+        return tuple(float(v.mean()) for v in vals)
+    return (pair_mean(pre, "USA", "PRK", one_order=one_order, agg=agg),
+            pair_mean(drop_ids(pre, [JOINT_STATEMENT]), "USA", "PRK", one_order=one_order, agg=agg))
 
 
-@task(L01, "t4", "Tone chart for two pairs")
+@task(L01, "t2", "One event and a mean", kind="sensitivity")
+def _l01_t2(course, answer):
+    before, after = _usa_prk(course)
+    return check_before_after(answer, before, after, [
+        (_usa_prk(course, one_order=True), ORDER_HINT),
+        ((pair_mean(in_stages(course, "prelude"), "PRK", "USA", one_order=True),
+          pair_mean(drop_ids(in_stages(course, "prelude"), [JOINT_STATEMENT]), "PRK", "USA", one_order=True)), ORDER_HINT),
+        (_usa_prk(course, background=True), BACKGROUND_HINT + " Keep the prelude's events only."),
+        (_usa_prk(course, actors_list=True),
+         "You used the actors list; the tone (goldstein) belongs to the main pair, actor_a and actor_b."),
+        (_usa_prk(course, agg="sum"), SUM_HINT),
+    ], what="mean")
+
+
+CHOICE = {
+    "tone_by_stage": Option(True, MEASURES["tone_by_stage"], (needs_pairs(("RUS", "PRK"), ("USA", "PRK")),)),
+    "relations_heatmap": Option(True, MEASURES["relations_heatmap"], (needs_pairs(("RUS", "PRK"), ("USA", "PRK")),)),
+    "relations_network": Option(True, MEASURES["relations_network"] + " (step through the slider to compare)"),
+    "activity_by_stage": Option(False, "it counts events: a busy relationship is not a warm one (the United States "
+                                       "and North Korea had many events, mostly hostile)."),
+    "timeline": Option(False, "it lists the events but does not summarise their tone, so the comparison is left to "
+                              "your eye."),
+    "strategic_triangle": Option(False, "it shows Russia, China and the United States only; North Korea is not in it."),
+    "northeast_asia_map": Option(False, "it shows where events happened, not how warm they were."),
+    "stage_motive_matrix": Option(False, "it counts motive tags; it says nothing about how a pair got on."),
+}
+
+
+@task(L01, "t3", "Choose the chart: warmer than Washington?", kind="choice")
+def _l01_t3(course, answer):
+    return check_choice(answer, course, CHOICE, question="whether Russia dealt with North Korea more warmly than "
+                                                          "the United States did")
+
+
+@task(L01, "t4", "Code two held-out events", kind="coding")
 def _l01_t4(course, answer):
-    builds = [charts.tone_by_stage(course, pairs=p) for p in (
-        [("RUS", "PRK"), ("USA", "PRK")], [("RUS", "PRK"), ("PRK", "USA")])]
-    return figure_either(answer, builds, [
-        (charts.tone_by_stage(course), "This is the default pair list (Russia with both Koreas): pass pairs= as the task says."),
-        (charts.tone_by_stage(course, pairs=[("USA", "PRK"), ("RUS", "PRK")]),
-         "The right pairs in the other order: put Russia-North Korea first, so it gets the first line style."),
-    ], call='charts.tone_by_stage(course, pairs=[("RUS", "PRK"), ("USA", "PRK")])')
+    return check_coding(course, L01, answer)

@@ -4,71 +4,85 @@ from __future__ import annotations
 
 import pandas as pd
 
-from turn_east.practice.compare import check_ids, check_series
+from turn_east.practice.choice import Option, check_choice, needs_events, needs_pairs
+from turn_east.practice.coding import check_coding
+from turn_east.practice.compare import check_before_after, check_ids
 from turn_east.practice.registry import task
 from turn_east.practice.tasks.common import (
-    ACTORS_LIST_HINT, BOUNDARY, ORDER, ORDER_HINT, SUM_HINT, TWICE_HINT, events_of, ids_of, in_stages, in_years, one_order_mask, pair_mask, tagged,
+    BOUNDARY, MEASURES, ORDER_HINT, SUM_HINT, events_of, ids_of, in_stages, in_years, pair_mean,
 )
 
-
 L02 = "02_stage_1_adjusting_to_asia"
+NEW_END = pd.Timestamp("2013-12-31")
 
 
 @task(L02, "t1", "The events of stage one")
 def _l02_t1(course, answer):
     e = events_of(course)
+    start, end = course.stage_spans["stage-1"]
     return check_ids(answer, ids_of(in_stages(course, "stage-1")), [
         (ids_of(e[in_years(e, 2012, 2014)]),
          "Stage one ends on 26 February 2014, with the seizure of Crimea: your filter runs to the end of 2014. " + BOUNDARY),
         (ids_of(e[in_years(e, 2012, 2013)]),
          "Stage one runs until 26 February 2014: your filter stops at the end of 2013. " + BOUNDARY),
+        (ids_of(e[(e["date"] >= start) & (e["date"] < end)]),
+         "Your filter leaves out the stage's last day: the end date is inclusive, so use <= (or the stage column)."),
+        (ids_of(e[(e["date"] > start) & (e["date"] <= end)]),
+         "Your filter leaves out the stage's first day: the start date is inclusive, so use >= (or the stage column)."),
     ], what="events")
 
 
-@task(L02, "t2", "Where North Korea appears")
+def _rus_jpn(course, *, one_order=False, agg="mean"):
+    s1 = in_stages(course, "stage-1")
+    cut = s1[s1["date"] <= NEW_END]
+    return (pair_mean(s1, "RUS", "JPN", one_order=one_order, agg=agg),
+            pair_mean(cut, "RUS", "JPN", one_order=one_order, agg=agg))
+
+
+@task(L02, "t2", "Move the end of stage one", kind="sensitivity")
 def _l02_t2(course, answer):
+    before, after = _rus_jpn(course)
     s1 = in_stages(course, "stage-1")
-    return check_ids(answer, ids_of(s1[tagged(s1["actors"], "PRK")]), [
-        (ids_of(s1[(s1["actor_a"] == "PRK") | (s1["actor_b"] == "PRK")]), ACTORS_LIST_HINT),
-        (ids_of(s1[s1["actor_a"] == "PRK"]), ACTORS_LIST_HINT),
-        (ids_of(s1[s1["actor_b"] == "PRK"]), ACTORS_LIST_HINT),
-    ], what="events")
+    return check_before_after(answer, before, after, [
+        (_rus_jpn(course, one_order=True), ORDER_HINT),
+        ((pair_mean(s1, "JPN", "RUS", one_order=True),
+          pair_mean(s1[s1["date"] <= NEW_END], "JPN", "RUS", one_order=True)), ORDER_HINT),
+        ((None, pair_mean(s1[s1["date"] < pd.Timestamp("2013-01-01")], "RUS", "JPN")),
+         "Your 'after' stops at the end of 2012; the new end of stage one is 31 December 2013."),
+        (_rus_jpn(course, agg="sum"), SUM_HINT),
+    ], what="mean")
 
 
-def _people_by_country(events, course, *, dedupe=True):
-    x = events[["id", "people"]].explode("people")
-    x = x.merge(course.people[["id", "actor"]].rename(columns={"id": "person"}),
-                left_on="people", right_on="person", how="inner")
-    if dedupe:
-        x = x.drop_duplicates(["id", "actor"])
-    return x["actor"].value_counts()
+def _stage1_events_of(actor):
+    def select(course):
+        s1 = in_stages(course, "stage-1")
+        return ids_of(s1[s1["actors"].map(lambda a: actor in a)])
+    return select
 
 
-@task(L02, "t3", "Leaders' countries in stage one")
+CHOICE = {
+    "activity_by_stage": Option(True, MEASURES["activity_by_stage"] + ": North Korea's pair against the others",
+                                (needs_pairs(("RUS", "PRK")), needs_pairs(("RUS", "KOR"), ("RUS", "JPN"), any_of=True))),
+    "timeline": Option(True, "each event of the stage with its actors, so you can see how rarely North Korea is at "
+                             "the centre", (needs_events("stage one's events", lambda c: ids_of(in_stages(c, "stage-1"))),)),
+    "tone_by_stage": Option(False, "it shows how warm each pair's events were, not how often North Korea was involved."),
+    "relations_heatmap": Option(False, "coded relation scores say how good relations were, not how present North "
+                                       "Korea was."),
+    "relations_network": Option(False, "coded relation scores say how good relations were, not how present North "
+                                       "Korea was."),
+    "strategic_triangle": Option(False, "it shows Russia, China and the United States only; the Koreas and Japan are "
+                                        "not in it."),
+    "northeast_asia_map": Option(False, "it shows where events happened, not whom they were about."),
+    "stage_motive_matrix": Option(False, "it counts motive tags, not which countries took part."),
+}
+
+
+@task(L02, "t3", "Choose the chart: North Korea in the background?", kind="choice")
 def _l02_t3(course, answer):
-    s1 = in_stages(course, "stage-1")
-    acts = s1[["id", "actors"]].explode("actors")
-    return check_series(answer, _people_by_country(s1, course), [
-        (_people_by_country(s1, course, dedupe=False), TWICE_HINT
-         + " Here: an event with two Chinese leaders counts once for China."),
-        (acts["actors"].value_counts(),
-         "You counted the countries in the events' actors list; the task asks for the countries of the people "
-         "named (people.csv, column actor)."),
-    ], what="count", drop_zero=True)
+    return check_choice(answer, course, CHOICE, question="whether North Korea stayed in the background of stage one "
+                                                          "while South Korea and Japan courted Moscow")
 
 
-@task(L02, "t4", "Tone of the courtship: Japan and South Korea")
+@task(L02, "t4", "Code two held-out events", kind="coding")
 def _l02_t4(course, answer):
-    def means(one_order=False, agg="mean", stage=True):
-        e = in_stages(course, "stage-1") if stage else events_of(course)
-        out = {}
-        for a, b in (("RUS", "JPN"), ("RUS", "KOR")):
-            m = one_order_mask(e, a, b) if one_order else pair_mask(e, a, b)
-            out[f"{a}-{b}"] = e.loc[m, "goldstein"].agg(agg)
-        return pd.Series(out)
-
-    return check_series(answer, means(), [
-        (means(one_order=True), ORDER_HINT),
-        (means(agg="sum"), SUM_HINT),
-        (means(stage=False), "These are means over the whole course; keep the events of stage one only."),
-    ], what="mean", pairs_order=ORDER)
+    return check_coding(course, L02, answer)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from turn_east import charts
-from turn_east.data import format_date
-from turn_east.practice.compare import check_ids
+from turn_east.practice.choice import Option, check_choice, needs_events, needs_pairs
+from turn_east.practice.coding import check_coding
+from turn_east.practice.compare import check_before_after, check_ids
 from turn_east.practice.registry import task
 from turn_east.practice.tasks.common import (
-    PRECISION_HINT, events_of, figure_either, ids_of, in_stages, in_years, tagged, text_series,
+    MEASURES, ORDER_HINT, SUM_HINT, code_hint, drop_ids, events_of, ids_of, in_stages, in_years, pair_mean, tagged,
 )
 
-
 L03 = "03_stage_2_after_crimea"
+SKIPPED_PARADE = "2015-04-30-kim-skips-parade"
 
 
 @task(L03, "t1", "UN sanctions resolutions, 2016-2017")
@@ -24,56 +24,58 @@ def _l03_t1(course, answer):
         (ids_of(sanc[sanc["actor_a"] == "UNSC"]), "Keep 2016 and 2017 only: you have UN resolutions from other years."),
         (ids_of(sanc[tagged(sanc["actors"], "UNSC") & in_years(sanc, 2016, 2017)]),
          "Not every sanctions event is a UN resolution: check who acted (actor_a), not who is mentioned."),
+        (ids_of(sanc[(sanc["actor_a"] == "UNSC") & in_years(sanc, 2016, 2016)]),
+         "You kept 2016 only; the task asks for 2016 and 2017 (isin([2016, 2017]), or between with both ends)."),
+        (ids_of(sanc[(sanc["actor_a"] == "UNSC") & in_years(sanc, 2017, 2017)]),
+         "You kept 2017 only; the task asks for 2016 and 2017 (isin([2016, 2017]), or between with both ends)."),
     ], what="resolutions")
 
 
-def _khasan_rajin(course):
-    e = in_stages(course, "stage-1", "stage-2")
-    return e[e["place"].isin(["rajin", "khasan"])]
+def _rus_prk(course, *, one_order=False, agg="mean", actors_list=False, stage="stage-2", drop=(SKIPPED_PARADE,)):
+    s2 = in_stages(course, stage) if stage else events_of(course)
+    if actors_list:
+        sel = s2[tagged(s2["actors"], "RUS") & tagged(s2["actors"], "PRK")]
+        return float(sel["goldstein"].mean()), float(drop_ids(sel, drop)["goldstein"].mean())
+    return (pair_mean(s2, "RUS", "PRK", one_order=one_order, agg=agg),
+            pair_mean(drop_ids(s2, drop), "RUS", "PRK", one_order=one_order, agg=agg))
 
 
-@task(L03, "t2", "The Khasan-Rajin line in the data")
+@task(L03, "t2", "Drop one event: the skipped parade", kind="sensitivity")
 def _l03_t2(course, answer):
-    e = events_of(course)
-    at = e[e["place"].isin(["rajin", "khasan"])]
-    return check_ids(answer, ids_of(_khasan_rajin(course)), [
-        (ids_of(at), "You kept a Khasan or Rajin event from after 2017; the task covers stages one and two."),
-        (ids_of(at[at["stage"] == "stage-2"]),
-         "The line reopened in September 2013, in stage one: keep stages one and two."),
-    ], what="events")
+    before, after = _rus_prk(course)
+    s2 = in_stages(course, "stage-2")
+    return check_before_after(answer, before, after, [
+        (_rus_prk(course, one_order=True), ORDER_HINT),
+        (_rus_prk(course, actors_list=True),
+         "You used the actors list, which also names Russia and North Korea in UN votes and coal shipments; the tone "
+         "belongs to the main pair, actor_a and actor_b."),
+        (_rus_prk(course, stage=None), "Keep the events of stage two only."),
+        ((pair_mean(s2, "RUS", "KOR"), pair_mean(drop_ids(s2, [SKIPPED_PARADE]), "RUS", "KOR")),
+         code_hint("KOR", "PRK", course)),
+        (_rus_prk(course, agg="sum"), SUM_HINT),
+    ], what="mean")
 
 
-@task(L03, "t3", "Dates as precisely as they are known")
+CHOICE = {
+    "activity_by_stage": Option(True, MEASURES["activity_by_stage"], (needs_pairs(("RUS", "PRK"), ("RUS", "CHN")),)),
+    "timeline": Option(True, "each event of the stage, so the two pairs' events can be counted side by side",
+                       (needs_events("stage two's events", lambda c: ids_of(in_stages(c, "stage-2"))),)),
+    "tone_by_stage": Option(False, "it measures how warm each pair's events were, not how many there were."),
+    "relations_heatmap": Option(False, "coded relation scores say how good relations were, not how busy."),
+    "relations_network": Option(False, "coded relation scores say how good relations were, not how busy."),
+    "strategic_triangle": Option(False, "coded relation scores of the triangle say nothing about how busy a pair was, "
+                                        "and North Korea is not in it."),
+    "northeast_asia_map": Option(False, "it shows where events happened, not how many each pair had."),
+    "stage_motive_matrix": Option(False, "it counts motive tags, not the events of a pair."),
+}
+
+
+@task(L03, "t3", "Choose the chart: busier with Pyongyang or Beijing?", kind="choice")
 def _l03_t3(course, answer):
-    kr = _khasan_rajin(course)
-    want = {r.id: format_date(r.date, str(r.date_precision)) for r in kr.itertuples()}
-    naive = {r.id: format_date(r.date, "day") for r in kr.itertuples()}
-    s, why = text_series(answer)
-    if s is None:
-        return False, why
-
-    def norm(v) -> str:
-        text = " ".join(str(v).replace(",", " ").split()).lower()
-        return text[1:] if text.startswith("0") else text
-
-    got = {str(k): norm(v) for k, v in s.items()}
-    if set(got) != set(want):
-        return False, ("The index should hold the event ids of task 2 (one row per event); "
-                       f"yours has {len(got)} labels, {len(set(got) & set(want))} of them right.")
-    if all(got[k] == norm(v) for k, v in want.items()):
-        return True, "Every date is written as precisely as it is known, and no more."
-    if all(got[k] == norm(v) for k, v in naive.items()):
-        return False, PRECISION_HINT
-    return False, ("Some labels differ from the form asked for: '22 September 2013' for a day, "
-                   "'April 2015' for a month, '2015' for a year.")
+    return check_choice(answer, course, CHOICE, question="whether Russia had more to do with North Korea or with "
+                                                          "China in stage two")
 
 
-@task(L03, "t4", "Activity chart: two pairs")
+@task(L03, "t4", "Code two held-out events", kind="coding")
 def _l03_t4(course, answer):
-    builds = [charts.activity_by_stage(course, pairs=p) for p in (
-        [("RUS", "PRK"), ("RUS", "CHN")], [("PRK", "RUS"), ("CHN", "RUS")])]
-    return figure_either(answer, builds, [
-        (charts.activity_by_stage(course), "This chart counts all events: pass pairs= to count the two pairs."),
-        (charts.activity_by_stage(course, pairs=[("RUS", "CHN"), ("RUS", "PRK")]),
-         "The right pairs in the other order: list Russia-North Korea first."),
-    ], call='charts.activity_by_stage(course, pairs=[("RUS", "PRK"), ("RUS", "CHN")])')
+    return check_coding(course, L03, answer)

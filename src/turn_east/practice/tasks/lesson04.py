@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from turn_east.practice.compare import check_ids, check_number, check_series
+from turn_east.practice.choice import Option, check_choice, needs_events, needs_pairs
+from turn_east.practice.coding import check_coding
+from turn_east.practice.compare import check_before_after, check_ids
 from turn_east.practice.registry import task
 from turn_east.practice.tasks.common import (
-    ORDER_HINT, SUM_HINT, events_of, ids_of, in_stages, pair_mean_by_stage,
+    MEASURES, ORDER_HINT, SUM_HINT, events_of, ids_of, in_stages, pair_mean, tagged,
 )
 
-
 L04 = "04_stage_3_sidelined_then_summits"
+CUT = pd.Timestamp("2019-12-31")
 
 
 def _s3_summits(course):
@@ -23,68 +25,70 @@ def _s3_summits(course):
 def _l04_t1(course, answer):
     s3 = in_stages(course, "stage-3")
     sm = _s3_summits(course)
+    e = events_of(course)
     return check_ids(answer, ids_of(sm), [
         (ids_of(s3[s3["event_type"].isin(["summit", "multilateral"])]),
          "You also kept multilateral events; the task asks for event_type 'summit' only."),
+        (ids_of(s3[s3["event_type"].isin(["summit", "diplomacy"])]),
+         "You also kept diplomacy events; the task asks for event_type 'summit' only."),
         (ids_of(sm[(sm["actor_a"] == "PRK") | (sm["actor_b"] == "PRK")]),
          "You kept only Kim Jong Un's summits; the task asks for every summit of the stage."),
-        (ids_of(events_of(course)[events_of(course)["event_type"] == "summit"]), "Keep stage three only (2018-2021)."),
+        (ids_of(e[e["event_type"] == "summit"]), "Keep stage three only (2018-2021)."),
+        (ids_of(sm[tagged(sm["actors"], "PRK")]),
+         "You kept only summits with North Korea among the actors; the task asks for every summit of the stage."),
     ], what="summits")
 
 
-def _partners(sm, *, mode="both"):
-    rows = []
-    for r in sm.itertuples():
-        if mode == "both" and "PRK" in (r.actor_a, r.actor_b):
-            rows.append(r.actor_b if r.actor_a == "PRK" else r.actor_a)
-        elif mode == "b" and r.actor_b == "PRK":
-            rows.append(r.actor_a)
-        elif mode == "a" and r.actor_a == "PRK":
-            rows.append(r.actor_b)
-    return pd.Series(rows, dtype=object).value_counts()
+def _rus_prk(course, *, one_order=False, agg="mean", cut=CUT, stage="stage-3"):
+    s3 = in_stages(course, stage)
+    return (pair_mean(s3, "RUS", "PRK", one_order=one_order, agg=agg),
+            pair_mean(s3[s3["date"] <= cut], "RUS", "PRK", one_order=one_order, agg=agg))
 
 
-@task(L04, "t2", "Kim Jong Un's summit partners")
+@task(L04, "t2", "Move the cut: 2018-2019 without 2020-2021", kind="sensitivity")
 def _l04_t2(course, answer):
-    sm = _s3_summits(course)
-    kim = sm[(sm["actor_a"] == "PRK") | (sm["actor_b"] == "PRK")]
-    return check_series(answer, _partners(sm), [
-        (_partners(sm, mode="b"), ORDER_HINT),
-        (_partners(sm, mode="a"), ORDER_HINT),
-        (kim["actor_a"].value_counts(),
-         "You counted the actor_a column; the partner is whichever of actor_a/actor_b is not PRK."),
-    ], what="count", drop_zero=True)
+    before, after = _rus_prk(course)
+    s3 = in_stages(course, "stage-3")
+    return check_before_after(answer, before, after, [
+        (_rus_prk(course, one_order=True), ORDER_HINT),
+        ((None, pair_mean(s3[s3["date"] <= pd.Timestamp("2018-12-31")], "RUS", "PRK")),
+         "Your 'after' keeps 2018 only; the task keeps 2018 and 2019."),
+        ((None, pair_mean(s3[s3["date"] > CUT], "RUS", "PRK")),
+         "Your 'after' keeps 2020-2021, the years the task drops; keep 2018 and 2019."),
+        ((pair_mean(s3, "USA", "PRK"), pair_mean(s3[s3["date"] <= CUT], "USA", "PRK")),
+         "Those are the United States-North Korea events; the task asks about Russia and North Korea (RUS, PRK)."),
+        (_rus_prk(course, agg="sum"), SUM_HINT),
+    ], what="mean")
 
 
-def _summit_people(course, *, dedupe=True):
-    x = _s3_summits(course)[["id", "people"]].explode("people")
-    if dedupe:
-        x = x.drop_duplicates("people")
-    x = x.merge(course.people[["id", "actor"]].rename(columns={"id": "person"}),
-                left_on="people", right_on="person", how="inner")
-    return x["actor"].value_counts()
+def _stage3_prk(course):
+    s3 = in_stages(course, "stage-3")
+    return ids_of(s3[tagged(s3["actors"], "PRK")])
 
 
-@task(L04, "t3", "Who met whom: leaders per country")
+CHOICE = {
+    "activity_by_stage": Option(True, MEASURES["activity_by_stage"] + ": North Korea's pairs side by side",
+                                (needs_pairs(("RUS", "PRK")),
+                                 needs_pairs(("USA", "PRK"), ("KOR", "PRK"), ("CHN", "PRK"), any_of=True))),
+    "timeline": Option(True, "who met Kim Jong Un, and when, event by event",
+                       (needs_events("North Korea's stage-three events", _stage3_prk),)),
+    "tone_by_stage": Option(False, "it says how warm each pair's events were, not who was at the table."),
+    "relations_heatmap": Option(False, "coded relation scores for a whole period cannot show who took part in the "
+                                       "summits of 2018-2019."),
+    "relations_network": Option(False, "coded relation scores for a whole period cannot show who took part in the "
+                                       "summits of 2018-2019."),
+    "strategic_triangle": Option(False, "North Korea is not in it."),
+    "northeast_asia_map": Option(False, "it shows where events happened, not who was left out of them."),
+    "stage_motive_matrix": Option(False, "it counts motive tags, not who took part."),
+}
+
+
+@task(L04, "t3", "Choose the chart: was Russia sidelined?", kind="choice")
 def _l04_t3(course, answer):
-    return check_series(answer, _summit_people(course), [
-        (_summit_people(course, dedupe=False),
-         "You counted every appearance: a leader who attended several summits is counted twice or more. "
-         "Count distinct people (drop duplicates on the person)."),
-    ], what="count", drop_zero=True)
+    return check_choice(answer, course, CHOICE, question="whether Russia was sidelined in the Korean diplomacy of "
+                                                          "2018-2019")
 
 
-@task(L04, "t4", "Reading the tone chart")
+@task(L04, "t4", "Code two held-out events", kind="coding")
 def _l04_t4(course, answer):
-    means = pair_mean_by_stage(course, "RUS", "PRK")
-    want = means["stage-3"]
-    mistakes = [
-        (pair_mean_by_stage(course, "RUS", "PRK", agg="sum")["stage-3"], SUM_HINT),
-        (pair_mean_by_stage(course, "RUS", "PRK", one_order=True)["stage-3"], ORDER_HINT),
-    ]
-    usa = pair_mean_by_stage(course, "USA", "PRK")
-    if "stage-3" in usa:
-        mistakes.append((usa["stage-3"], "That is the United States-North Korea line; read the Russia-North Korea one."))
-    mistakes += [(v, "That is the Russia-North Korea value of another stage; read the point above Stage Three.")
-                 for k, v in means.items() if k != "stage-3" and abs(v - want) > 0.01]
-    return check_number(answer, want, mistakes, tol=0.01)
+    return check_coding(course, L04, answer)

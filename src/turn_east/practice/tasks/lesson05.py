@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
-from turn_east import charts
-from turn_east.practice.compare import check_figure, check_frame, check_ids, check_number
+from turn_east.practice.choice import Option, check_choice, needs_pairs
+from turn_east.practice.coding import check_coding
+from turn_east.practice.compare import check_before_after, check_ids
 from turn_east.practice.registry import task
 from turn_east.practice.tasks.common import (
-    MAIN_PAIR_HINT, ORDER, ORDER_HINT, SUM_HINT, events_of, ids_of, in_stages, one_order_mask, pair_mask, pair_mean_by_stage, tagged,
+    MAIN_PAIR_HINT, MEASURES, ORDER_HINT, SUM_HINT, code_hint, drop_ids, events_of, ids_of, in_stages, one_order_mask,
+    pair_mask, pair_mean, tagged,
 )
 
-
 L05 = "05_stage_4_war_and_alliance"
+ALLEGED = ("2023-12-30-dprk-missiles-in-ukraine", "2024-10-18-nis-troops-report")
 
 
 @task(L05, "t1", "Russia-North Korea events of stage four")
@@ -20,47 +20,54 @@ def _l05_t1(course, answer):
     s4 = in_stages(course, "stage-4")
     return check_ids(answer, ids_of(s4[pair_mask(s4, "RUS", "PRK")]), [
         (ids_of(s4[one_order_mask(s4, "RUS", "PRK")]), ORDER_HINT),
+        (ids_of(s4[one_order_mask(s4, "PRK", "RUS")]), ORDER_HINT),
         (ids_of(s4[tagged(s4["actors"], "RUS") & tagged(s4["actors"], "PRK")]), MAIN_PAIR_HINT),
         (ids_of(events_of(course)[pair_mask(events_of(course), "RUS", "PRK")]), "Keep stage four only (2022-2024)."),
+        (ids_of(events_of(course)[pair_mask(events_of(course), "RUS", "PRK") & events_of(course)["stage"].notna()]),
+         "Keep stage four only (2022-2024): you have the pair's events of every stage."),
+        (ids_of(s4[pair_mask(s4, "RUS", "KOR")]), code_hint("KOR", "PRK", course)),
     ], what="events")
 
 
-def _tone_table(course, **kw) -> pd.DataFrame:
-    return pd.DataFrame({"RUS-PRK": pair_mean_by_stage(course, "RUS", "PRK", **kw),
-                         "RUS-KOR": pair_mean_by_stage(course, "RUS", "KOR", **kw)})
+def _mean(course, *, one_order=False, agg="mean", stage="stage-4", drop=ALLEGED):
+    s4 = in_stages(course, stage) if stage else events_of(course)[events_of(course)["stage"].notna()]
+    return (pair_mean(s4, "RUS", "PRK", one_order=one_order, agg=agg),
+            pair_mean(drop_ids(s4, drop), "RUS", "PRK", one_order=one_order, agg=agg))
 
 
-@task(L05, "t2", "Mean tone per stage: North vs South")
+@task(L05, "t2", "Drop the events that rest on allegations", kind="sensitivity")
 def _l05_t2(course, answer):
-    return check_frame(answer, _tone_table(course), [
-        (_tone_table(course, agg="sum"), SUM_HINT),
-        (_tone_table(course, one_order=True), ORDER_HINT),
-    ], pairs_order=ORDER, rows="stages", cols="pairs")
+    before, after = _mean(course)
+    hints = [
+        (_mean(course, one_order=True), ORDER_HINT),
+        (_mean(course, stage=None), "Keep the events of stage four only."),
+        (_mean(course, agg="sum"), SUM_HINT),
+    ]
+    for one in ALLEGED:
+        hints.append(((before, _mean(course, drop=(one,))[1]),
+                      "You dropped one of the two events; the task drops both reports (missiles and troops)."))
+    return check_before_after(answer, before, after, hints, what="mean")
 
 
-def _treaty_days(events):
-    t = events[events["event_type"] == "treaty"]
-    return (t["date"].max() - t["date"].min()).days
+CHOICE = {
+    "tone_by_stage": Option(True, MEASURES["tone_by_stage"], (needs_pairs(("RUS", "PRK"), ("RUS", "KOR")),)),
+    "relations_heatmap": Option(True, MEASURES["relations_heatmap"], (needs_pairs(("RUS", "PRK"), ("RUS", "KOR")),)),
+    "relations_network": Option(True, MEASURES["relations_network"] + " (step through the slider to compare)"),
+    "activity_by_stage": Option(False, "it counts events: Russia had few events with South Korea, and a count cannot "
+                                       "say whether they were friendly or hostile."),
+    "timeline": Option(False, "it lists the events but does not summarise how the two relationships moved."),
+    "strategic_triangle": Option(False, "it shows Russia, China and the United States; neither Korea is in it."),
+    "northeast_asia_map": Option(False, "it shows where events happened, not how warm they were."),
+    "stage_motive_matrix": Option(False, "it counts motive tags, not how a pair got on."),
+}
 
 
-@task(L05, "t3", "From signature to entry into force")
+@task(L05, "t3", "Choose the chart: did the two Koreas part ways?", kind="choice")
 def _l05_t3(course, answer):
-    s4 = in_stages(course, "stage-4")
-    want = _treaty_days(s4)
-    return check_number(answer, want, [
-        (want + 1, "Off by one: this is the difference between two dates, not a count of days; do not add 1."),
-        (_treaty_days(events_of(course)), "You used every treaty event since 1961: keep stage four only."),
-        (_treaty_days(in_stages(course, "prelude", "stage-1", "stage-2", "stage-3", "stage-4")),
-         "You used treaty events from several stages: keep stage four only."),
-        (want / 7, "That is in weeks; the task asks for days."),
-    ], tol=0.01)
+    return check_choice(answer, course, CHOICE, question="whether Russia's relations with North and South Korea "
+                                                          "moved apart in stage four")
 
 
-@task(L05, "t4", "Timeline of North Korea's stage four")
+@task(L05, "t4", "Code two held-out events", kind="coding")
 def _l05_t4(course, answer):
-    return check_figure(answer, charts.timeline(course, stages=["stage-4"], actors=["PRK"], color_by="actor"), [
-        (charts.timeline(course, stages=["stage-4"], color_by="actor"),
-         "Your timeline shows every stage-four event: pass actors=[\"PRK\"]."),
-        (charts.timeline(course, actors=["PRK"], color_by="actor"),
-         "Your timeline covers every stage: pass stages=[\"stage-4\"]."),
-    ], call='charts.timeline(course, stages=["stage-4"], actors=["PRK"], color_by="actor")')
+    return check_coding(course, L05, answer)

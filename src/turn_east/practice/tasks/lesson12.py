@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from turn_east import charts
-from turn_east.practice.compare import check_ids, check_series
+from turn_east.practice.choice import Option, check_choice, needs_actors, needs_events, needs_pairs
+from turn_east.practice.coding import check_coding
+from turn_east.practice.compare import check_before_after, check_ids
 from turn_east.practice.registry import task
 from turn_east.practice.tasks.common import (
-    ACTORS_LIST_HINT, BACKGROUND_HINT, SUM_HINT, TWICE_HINT, by_stage, events_of, figure_either, ids_of, tagged_any,
+    ACTORS_LIST_HINT, BACKGROUND_HINT, MEASURES, SUM_HINT, events_of, ids_of, tagged_any,
 )
 
-
 L12 = "12_motive_alliances_us_allies"
+RECODED = "stage-4:RUS-JPN"   # recoded from -2 (adversarial) to -3 (hostile) in task 2
 
 
-def _neg_allies(course, *, main_pair=False, strict=True, background=False):
+def _neg_allies(course, *, main_pair=False, strict=True, background=False, allies=("JPN", "KOR")):
     e = events_of(course)
     if main_pair:
-        inv = e["actor_a"].isin(["JPN", "KOR"]) | e["actor_b"].isin(["JPN", "KOR"])
+        inv = e["actor_a"].isin(list(allies)) | e["actor_b"].isin(list(allies))
     else:
-        inv = tagged_any(e["actors"], ["JPN", "KOR"])
+        inv = tagged_any(e["actors"], list(allies))
     neg = e["goldstein"] < 0 if strict else e["goldstein"] <= 0
     keep = inv & neg & (e["stage"].notna() | background)
     return e[keep]
@@ -31,44 +32,65 @@ def _l12_t1(course, answer):
         (ids_of(_neg_allies(course, main_pair=True)), ACTORS_LIST_HINT),
         (ids_of(_neg_allies(course, strict=False)),
          "You kept scores of exactly 0 too; 0 is neutral on the Goldstein scale, negative means below 0."),
+        (ids_of(_neg_allies(course, allies=("KOR",))), "You kept South Korea only; the task asks for Japan or South Korea."),
+        (ids_of(_neg_allies(course, allies=("JPN",))), "You kept Japan only; the task asks for Japan or South Korea."),
     ], what="events")
 
 
-@task(L12, "t2", "Hostile events per stage")
+def _allies_mean(relations, period="stage-4", *, agg="mean", anyside=False):
+    r = relations
+    if anyside:
+        sel = r[r["actor_a"].isin(["JPN", "KOR"]) | r["actor_b"].isin(["JPN", "KOR"])]
+    else:
+        sel = r[(r["actor_a"] == "RUS") & r["actor_b"].isin(["JPN", "KOR"])]
+    sel = sel[sel["period"].astype(str) == period]
+    return float(sel["score"].agg(agg))
+
+
+def _recoded(relations, row=RECODED, new_score=-3):
+    r = relations.copy()
+    r.loc[r["id"] == row, "score"] = new_score
+    return r
+
+
+@task(L12, "t2", "Recode one relation: Russia and Japan in stage four", kind="sensitivity")
 def _l12_t2(course, answer):
-    n = _neg_allies(course)
-    want = by_stage(n.groupby(n["stage"].astype(str)).size())
-    x = n.explode("actors")
-    x = x[x["actors"].isin(["JPN", "KOR"])]
-    return check_series(answer, want, [
-        (by_stage(x.groupby(x["stage"].astype(str)).size()),
-         TWICE_HINT + " An event involving both Japan and South Korea is one event."),
-    ], what="count", drop_zero=True)
-
-
-def _allies_mean(course, agg="mean", actors=("RUS",)):
     r = course.relations
-    sel = r[(r["actor_a"].isin(actors)) & r["actor_b"].isin(["JPN", "KOR"])]
-    return by_stage(sel.groupby(sel["period"].astype(str))["score"].agg(agg))
-
-
-@task(L12, "t3", "Russia's mean score with the two US allies")
-def _l12_t3(course, answer):
-    r = course.relations
-    anyside = r[r["actor_a"].isin(["JPN", "KOR"]) | r["actor_b"].isin(["JPN", "KOR"])]
-    return check_series(answer, _allies_mean(course), [
-        (_allies_mean(course, agg="sum"), SUM_HINT),
-        (by_stage(anyside.groupby(anyside["period"].astype(str))["score"].mean()),
+    before, after = _allies_mean(r), _allies_mean(_recoded(r))
+    return check_before_after(answer, before, after, [
+        ((_allies_mean(r, agg="sum"), _allies_mean(_recoded(r), agg="sum")), SUM_HINT),
+        ((_allies_mean(r, anyside=True), _allies_mean(_recoded(r), anyside=True)),
          "You averaged every pair that involves Japan or South Korea; keep Russia's two pairs only."),
-    ], what="mean")
+        ((before, _allies_mean(_recoded(r, row="stage-4:JPN-KOR"))),
+         "You recoded the Japan-South Korea row; the task recodes Russia-Japan (id stage-4:RUS-JPN)."),
+        ((before, _allies_mean(_recoded(r, new_score=-1))),
+         "You moved the score the wrong way: hostile is -3, below adversarial (-2)."),
+    ], what="mean score")
 
 
-@task(L12, "t4", "Timeline of the alliance motive")
+CHOICE = {
+    "tone_by_stage": Option(True, MEASURES["tone_by_stage"],
+                            (needs_pairs(("RUS", "JPN"), ("RUS", "KOR"), any_of=True),)),
+    "relations_heatmap": Option(True, MEASURES["relations_heatmap"], (needs_actors("RUS", "JPN", "KOR"),)),
+    "relations_network": Option(True, MEASURES["relations_network"] + " (step through the slider to compare)"),
+    "timeline": Option(True, "when the hostile events involving Japan and South Korea came, event by event",
+                       (needs_events("the events involving Japan or South Korea",
+                                     lambda c: ids_of(events_of(c)[tagged_any(events_of(c)["actors"], ["JPN", "KOR"])])),)),
+    "activity_by_stage": Option(False, "it counts events: more events with Tokyo or Seoul can be friendly or hostile, "
+                                       "so a count cannot date a turn against them."),
+    "strategic_triangle": Option(False, "neither Japan nor South Korea is in it."),
+    "northeast_asia_map": Option(False, "it shows where events happened, not when relations turned."),
+    "stage_motive_matrix": Option(False, "it counts how often the alliance motive is tagged, not whether relations "
+                                         "with the allies were good or bad."),
+}
+
+
+@task(L12, "t3", "Choose the chart: when did the turn come?", kind="choice")
+def _l12_t3(course, answer):
+    return check_choice(answer, course, CHOICE, question="when Russia's turn against Japan and South Korea became "
+                                                          "clear")
+
+
+@task(L12, "t4", "Code two held-out events", kind="coding")
 def _l12_t4(course, answer):
-    builds = [charts.timeline(course, actors=a, motives=["alliances"]) for a in (["JPN", "KOR"], ["KOR", "JPN"])]
-    return figure_either(answer, builds, [
-        (charts.timeline(course, actors=["JPN", "KOR"]),
-         "Your timeline keeps every motive: pass motives=[\"alliances\"]."),
-        (charts.timeline(course, motives=["alliances"]),
-         "Your timeline keeps every actor: pass actors=[\"JPN\", \"KOR\"]."),
-    ], call='charts.timeline(course, actors=["JPN", "KOR"], motives=["alliances"])')
+    return check_coding(course, L12, answer)

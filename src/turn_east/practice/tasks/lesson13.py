@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
-from turn_east import charts
-from turn_east.practice.compare import check_figure, check_ids, check_series
+from turn_east.practice.choice import Option, check_choice, needs_events
+from turn_east.practice.coding import check_coding
+from turn_east.practice.compare import check_before_after, check_ids
 from turn_east.practice.registry import task
-from turn_east.practice.tasks.common import (
-    by_stage, events_of, ids_of, tagged,
-)
-
+from turn_east.practice.tasks.common import events_of, ids_of, tagged
 
 L13 = "13_motive_agenda_arms_labour_trade"
 
 
-def _far_east(course, *, antimeridian=True, east=True):
+def _far_east(course, *, antimeridian=True, east=True, cut=100, actor="RUS"):
     p = course.places
-    m = p["actor"] == "RUS"
+    m = p["actor"] == actor if actor else p["actor"].notna() | p["actor"].isna()
     if east:
-        m &= (p["lon"] > 100) | ((p["lon"] < 0) if antimeridian else False)
+        m &= (p["lon"] > cut) | ((p["lon"] < 0) if antimeridian else False)
     return p[m]
 
 
@@ -30,54 +26,58 @@ def _l13_t1(course, answer):
          "One Far Eastern place lies beyond the 180th meridian, so its longitude is negative (west). "
          "Include Russian places with lon < 0."),
         (ids_of(_far_east(course, east=False)), "You kept every Russian place, Moscow included: keep those east of 100°E."),
+        (ids_of(_far_east(course, actor=None)),
+         "You kept places in China, Korea and Japan too: keep the places in Russia (actor RUS)."),
+        (ids_of(_far_east(course, actor="PRK")), "You kept North Korea's places (PRK); the task asks for Russia's (RUS)."),
     ], what="places")
 
 
-def _fe_events(course, **kw):
-    e = events_of(course)
-    return e[e["place"].isin(ids_of(_far_east(course, **kw)))]
-
-
-@task(L13, "t2", "Events in the Far East, with their place names")
-def _l13_t2(course, answer):
-    if isinstance(answer, pd.DataFrame) and "id" not in answer.columns and "id_x" in answer.columns:
-        return False, ("After the merge both tables' id columns were renamed id_x and id_y. Rename the places' "
-                       "columns before merging (e.g. places.rename(columns={'id': 'place', 'name': 'place_name'})).")
-    ok, msg = check_ids(answer, ids_of(_fe_events(course)), [
-        (ids_of(_fe_events(course, antimeridian=False)),
-         "An event at a place beyond the 180th meridian is missing: use your list from task 1."),
-        (ids_of(_fe_events(course, east=False)), "You kept events anywhere in Russia: use the Far East places of task 1."),
-    ], what="events")
-    if ok and isinstance(answer, pd.DataFrame) and not any("name" in str(c) for c in answer.columns):
-        return False, "The right events, but the place names are missing: merge with course.places to add them."
-    return ok, msg
-
-
-def _fe_share(course, *, denominator="agenda", share=True):
+def _share(course, cut, *, antimeridian=True, denominator="agenda"):
     e = events_of(course)
     e = e[e["stage"].notna()]
     agenda = e[tagged(e["motives"], "agenda")]
-    fe = agenda[agenda["place"].isin(ids_of(_far_east(course)))]
-    num = fe.groupby(fe["stage"].astype(str)).size()
+    fe = ids_of(_far_east(course, cut=cut, antimeridian=antimeridian))
     base = agenda if denominator == "agenda" else e
-    den = base.groupby(base["stage"].astype(str)).size()
-    out = (num.reindex(den.index, fill_value=0) / den) if share else num.reindex(den.index, fill_value=0)
-    return by_stage(out)
+    return float(agenda["place"].isin(fe).sum() / len(base)) if len(base) else float("nan")
 
 
-@task(L13, "t3", "How much of the agenda happened in the Far East")
+@task(L13, "t2", "Move the boundary of the Far East", kind="sensitivity")
+def _l13_t2(course, answer):
+    before, after = _share(course, 100), _share(course, 130)
+    return check_before_after(answer, before, after, [
+        ((_share(course, 100, antimeridian=False), _share(course, 130, antimeridian=False)),
+         "The place beyond the 180th meridian (negative longitude) is missing from your Far East: keep lon < 0 too."),
+        ((_share(course, 100, denominator="all"), _share(course, 130, denominator="all")),
+         "You divided by all the events; the share is of the agenda events."),
+        ((before * 100, after * 100), "These are percentages; give the share as a fraction between 0 and 1."),
+        ((None, _share(course, 120)), "Your new boundary is 120°E; the task moves it to 130°E."),
+    ], what="share")
+
+
+def _agenda_events(course):
+    e = events_of(course)
+    return ids_of(e[tagged(e["motives"], "agenda") & e["place"].notna()])
+
+
+CHOICE = {
+    "northeast_asia_map": Option(True, "where the events took place, on a map of the region"),
+    "timeline": Option(True, "each agenda event with its place in the hover text",
+                       (needs_events("the agenda events", _agenda_events),)),
+    "tone_by_stage": Option(False, "it shows how warm events were, not where they took place."),
+    "activity_by_stage": Option(False, "it counts events per stage, not where they took place."),
+    "relations_heatmap": Option(False, "coded relation scores have no place."),
+    "relations_network": Option(False, "coded relation scores have no place."),
+    "strategic_triangle": Option(False, "coded relation scores have no place, and North Korea is not in it."),
+    "stage_motive_matrix": Option(False, "it counts agenda tags per stage but cannot say where they happened."),
+}
+
+
+@task(L13, "t3", "Choose the chart: where did the agenda happen?", kind="choice")
 def _l13_t3(course, answer):
-    want = _fe_share(course)
-    return check_series(answer, want, [
-        (_fe_share(course, denominator="all"),
-         "You divided by all the stage's events; divide by the stage's agenda events."),
-        (_fe_share(course, share=False), "These are counts; the task asks for the share (a fraction between 0 and 1)."),
-        (want * 100, "These are percentages; give the share as a fraction between 0 and 1."),
-    ], what="share", tol=0.005)
+    return check_choice(answer, course, CHOICE, question="where North Korea's agenda with Russia (arms, labour, "
+                                                          "transport) took place")
 
 
-@task(L13, "t4", "Map of stage four")
+@task(L13, "t4", "Code two held-out events", kind="coding")
 def _l13_t4(course, answer):
-    return check_figure(answer, charts.northeast_asia_map(course, stage="stage-4"), [
-        (charts.northeast_asia_map(course), "This map shows the events of every stage: pass stage=\"stage-4\"."),
-    ], call='charts.northeast_asia_map(course, stage="stage-4")')
+    return check_coding(course, L13, answer)

@@ -4,83 +4,84 @@ from __future__ import annotations
 
 import pandas as pd
 
-from turn_east.practice.compare import check_ids, check_number, check_series
+from turn_east.practice.choice import Option, check_choice, needs_events
+from turn_east.practice.coding import check_coding
+from turn_east.practice.compare import check_before_after, check_ids
 from turn_east.practice.registry import task
-from turn_east.practice.tasks.common import (
-    by_stage, events_of, ids_of, tagged,
-)
-
+from turn_east.practice.tasks.common import events_of, ids_of, tagged
 
 L14 = "14_motive_identity_eurasian_power"
+NEW_START = pd.Timestamp("1991-01-01")
 
 
 @task(L14, "t1", "Glossary terms of the identity motive")
 def _l14_t1(course, answer):
     g = course.glossary
     want = g[tagged(g["motives"], "identity")]
-    if isinstance(answer, (list, tuple, set, pd.Series)) and set(map(str, answer)) == set(want["term"]):
+    if isinstance(answer, (list, tuple, set, pd.Series)) and not (isinstance(answer, pd.Series) and
+                                                                answer.dtype == bool) \
+            and set(map(str, answer)) == set(want["term"]):
         return True, f"All {len(want)} terms are right."
     return check_ids(answer, ids_of(want), [
         (ids_of(g[g["definition"].str.contains("identity", case=False)]),
          "You searched the definitions; the task asks for terms tagged with the motive (column motives)."),
         (ids_of(g[tagged(g["motives"], "identity") & (g["source_id"] == "article")]),
          "You kept only terms sourced to the article; the task asks for every term tagged with the motive."),
+        (ids_of(g[g["term"].str.contains("identity", case=False)]),
+         "You searched the terms' names; the task asks for terms tagged with the motive (column motives)."),
+        (ids_of(g[tagged(g["motives"], "identity") & g["stages"].map(len).gt(0)]),
+         "You dropped the terms tied to no stage; the task keeps every term tagged with the motive."),
     ], what="terms")
 
 
-def _identity_per_stage(course, *, background=True):
+def _prelude_identity(course, *, start=None, motive="identity", end="2011-12-31"):
     e = events_of(course)
-    ide = e[tagged(e["motives"], "identity")]
-    stage = ide["stage"].astype(object).where(ide["stage"].notna(), "background")
-    out = ide.groupby(stage).size()
-    if not background:
-        out = out.drop("background", errors="ignore")
-    return by_stage(out)
+    tagged_e = e[tagged(e["motives"], motive)]
+    if start is None:
+        return int((tagged_e["stage"].astype(object) == "prelude").sum())
+    return int(((tagged_e["date"] >= start) & (tagged_e["date"] <= pd.Timestamp(end))).sum())
 
 
-@task(L14, "t2", "Identity events per period, background included")
+@task(L14, "t2", "Move the start of the prelude back to 1991", kind="sensitivity")
 def _l14_t2(course, answer):
-    return check_series(answer, _identity_per_stage(course), [
-        (_identity_per_stage(course, background=False),
-         "The background events (before 2000, empty stage) are missing: groupby drops empty keys. "
-         "Fill the empty stage with 'background' first."),
-    ], what="count", drop_zero=True)
-
-
-def _identity_terms_per_stage(course, *, keep_empty=False):
-    g = course.glossary
-    x = g[tagged(g["motives"], "identity")].explode("stages")
-    if not keep_empty:
-        x = x[x["stages"].isin(course.periods)]
-    return x["stages"].astype(str).value_counts()
-
-
-@task(L14, "t3", "Identity terms per stage")
-def _l14_t3(course, answer):
-    g = course.glossary
-    x = g.explode("stages")
-    x = x[x["stages"].isin(course.periods)]
-    return check_series(answer, _identity_terms_per_stage(course), [
-        (_identity_terms_per_stage(course, keep_empty=True),
-         "You counted the terms with no stage as a label of their own ('nan'); keep real stage ids only."),
-        (x["stages"].astype(str).value_counts(), "You counted every glossary term; keep the identity terms of task 1."),
-    ], what="count", drop_zero=True)
-
-
-@task(L14, "t4", "Reading the stage x motive matrix")
-def _l14_t4(course, answer):
+    before, after = _prelude_identity(course), _prelude_identity(course, start=NEW_START)
     e = events_of(course)
-    staged = e[e["stage"].notna()]
+    return check_before_after(answer, before, after, [
+        ((int((e["stage"].astype(object) == "prelude").sum()),
+          int(((e["date"] >= NEW_START) & (e["date"] <= pd.Timestamp("2011-12-31"))).sum())),
+         "You counted every event; the task counts the events tagged with the identity motive."),
+        ((before, _prelude_identity(course, start=pd.Timestamp("1990-01-01"))),
+         "Your new prelude starts in 1990; the task starts it on 1 January 1991."),
+        ((before, _prelude_identity(course, start=pd.Timestamp("1992-01-01"))),
+         "Your new prelude starts in 1992, so it misses the end of the Soviet Union (25 December 1991): start on "
+         "1 January 1991."),
+        ((before, _prelude_identity(course, start=NEW_START, end="2024-12-31")),
+         "Your new prelude has no end: it still ends on 31 December 2011."),
+        ((_prelude_identity(course, motive="triangle"), _prelude_identity(course, start=NEW_START, motive="triangle")),
+         "You counted the triangle motive; the task counts identity."),
+    ], what="count", tol=0)
 
-    def cell(stage, motive):
-        sel = staged[staged["stage"].astype(str) == stage]
-        return int(tagged(sel["motives"], motive).sum())
 
-    want = cell("stage-2", "identity")
-    mistakes = [(cell(s, "identity"), "That is the identity row, but in another stage's column: read the Stage Two column.")
-                for s in course.periods if s != "stage-2" and cell(s, "identity") != want]
-    mistakes += [(cell("stage-2", m), "That is the Stage Two column, but another motive's row: read the identity row.")
-                 for m in course.motives["id"] if m != "identity" and cell("stage-2", m) != want]
-    mistakes.append((len(staged[staged["stage"].astype(str) == "stage-2"]),
-                     "That is the number of all the stage's events; read the identity cell."))
-    return check_number(answer, want, mistakes, tol=0)
+CHOICE = {
+    "stage_motive_matrix": Option(True, "how often each motive, identity included, is tagged in each stage"),
+    "timeline": Option(True, "every identity event in time, stage by stage",
+                       (needs_events("the identity events",
+                                     lambda c: ids_of(events_of(c)[tagged(events_of(c)["motives"], "identity")])),)),
+    "activity_by_stage": Option(False, "it counts all events (or a pair's), whatever their motive."),
+    "tone_by_stage": Option(False, "it measures how warm a pair's events were, not which motive they illustrate."),
+    "relations_heatmap": Option(False, "coded relation scores say nothing about motives."),
+    "relations_network": Option(False, "coded relation scores say nothing about motives."),
+    "strategic_triangle": Option(False, "coded relation scores say nothing about motives."),
+    "northeast_asia_map": Option(False, "it shows where events happened, not which motive they illustrate."),
+}
+
+
+@task(L14, "t3", "Choose the chart: when does identity matter?", kind="choice")
+def _l14_t3(course, answer):
+    return check_choice(answer, course, CHOICE, question="whether the identity motive matters more in some stages "
+                                                          "than in others")
+
+
+@task(L14, "t4", "Code two held-out events", kind="coding")
+def _l14_t4(course, answer):
+    return check_coding(course, L14, answer)

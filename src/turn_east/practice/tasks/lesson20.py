@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from turn_east import charts
-from turn_east.practice.compare import as_series, check_figure, check_frame, norm_label
+from turn_east.practice.choice import Option, check_choice, needs_events, needs_pairs
+from turn_east.practice.coding import check_coding
+from turn_east.practice.compare import check_before_after, check_frame
 from turn_east.practice.registry import task
-from turn_east.practice.tasks.common import (
-    BACKGROUND_HINT, ORDER_HINT, events_of, one_order_mask, pair_mask, rel_score,
-)
-
+from turn_east.practice.tasks.common import BACKGROUND_HINT, events_of, ids_of, in_stages, pair_mask, tagged
 
 L20 = "20_synthesis_weighing_the_argument"
 
@@ -19,8 +17,7 @@ def _stage_motive(course):
     e = events_of(course)
     x = e[e["stage"].notna()][["id", "stage", "motives"]].explode("motives")
     x = x[x["motives"].isin(list(course.motives["id"]))]
-    p = pd.crosstab(x["stage"].astype(str), x["motives"])
-    return p
+    return pd.crosstab(x["stage"].astype(str), x["motives"])
 
 
 @task(L20, "t1", "The stage x motive table")
@@ -35,56 +32,63 @@ def _l20_t1(course, answer):
     nodup = e[e["stage"].notna()]
     counts = nodup.groupby(nodup["stage"].astype(str)).size()
     wrong = pd.DataFrame({m: counts for m in want.columns})
+    tagged_events = pd.DataFrame({m: nodup[tagged(nodup["motives"], m)].groupby(
+        nodup["stage"].astype(str)).size() for m in want.columns}).fillna(0)
     return check_frame(answer, want, [
         (wrong, "Every motive has the same count as the stage's events: count the motive tags, after explode."),
+        (tagged_events.drop(columns=[c for c in tagged_events.columns if c != "triangle"]),
+         "You have the triangle column only; the task asks for one column per motive."),
     ], fill_zero=True, rows="stages", cols="motives")
 
 
-@task(L20, "t2", "The leading motive of each stage")
+def _triangle_tags(course, *, stage="stage-2", un_only=True, motive="triangle", all_tags=False):
+    e = in_stages(course, stage) if stage else events_of(course)[events_of(course)["stage"].notna()]
+    un = (e["event_type"] == "sanctions") & ((e["actor_a"] == "UNSC") if un_only else True)
+    count = (lambda d: int(d["motives"].map(len).sum())) if all_tags else (lambda d: int(tagged(d["motives"], motive).sum()))
+    return count(e), count(e[~un])
+
+
+@task(L20, "t2", "Drop the UN votes: does the triangle still lead?", kind="sensitivity")
 def _l20_t2(course, answer):
-    p = _stage_motive(course)
-    s, why = as_series(answer)
-    if s is None:
-        return False, why
-    titles = dict(zip(course.motives["title"], course.motives["id"]))
-    got = {norm_label(k): titles.get(str(v), str(v)) for k, v in s.items()}
-    want_sets = {st: set(row[row == row.max()].index) for st, row in p.iterrows()}
-    if set(got) != set(want_sets):
-        return False, (f"The index should hold the {len(course.periods)} stage ids, one row per stage "
-                       "(idxmax along each row).")
-    if all(got[k] in want_sets[k] for k in want_sets):
-        return True, "The leading motive of every stage is right."
-    fewest = {st: set(row[row == row.min()].index) for st, row in p.iterrows()}
-    if all(got[k] in fewest[k] for k in fewest):
-        return False, "These are the least tagged motives: use idxmax, not idxmin."
-    if set(got.values()) <= set(course.periods):
-        return False, "Your values are stages; the task asks, for each stage, which motive leads (idxmax with axis=1)."
-    bad = sorted(k for k in want_sets if got[k] not in want_sets[k])
-    return False, f"Not the leading motive for {', '.join(bad)}: take the largest cell of each row of your task 1 table."
+    before, after = _triangle_tags(course)
+    return check_before_after(answer, before, after, [
+        (_triangle_tags(course, un_only=False),
+         "You dropped every sanctions event, Seoul's own sanctions included; the task drops the UN Security Council's "
+         "(actor_a UNSC)."),
+        (_triangle_tags(course, stage=None), "Keep stage two only."),
+        (_triangle_tags(course, all_tags=True), "You counted every motive tag; the task counts the triangle tags."),
+        (_triangle_tags(course, motive="alliances"), "You counted the alliances tags; the task counts the triangle."),
+        (_triangle_tags(course, stage="stage-4"), "That is stage four; the task is about stage two."),
+    ], what="count", tol=0)
 
 
-def _pair_table(course, *, one_order=False):
+def _rus_prk_events(course):
     e = events_of(course)
-    m = one_order_mask(e, "RUS", "PRK") if one_order else pair_mask(e, "RUS", "PRK")
-    sel = e[m & e["stage"].notna()]
-    n = sel.groupby(sel["stage"].astype(str)).size().reindex(course.periods, fill_value=0)
-    score = pd.Series({p: rel_score(course, p, "RUS", "PRK") for p in course.periods})
-    return pd.DataFrame({"n_events": n, "score": score})
+    return ids_of(e[pair_mask(e, "RUS", "PRK") & e["stage"].notna()])
 
 
-@task(L20, "t3", "Events and relation score, stage by stage")
+CHOICE = {
+    "activity_by_stage": Option(True, "how many Russia-North Korea events each stage has: attention",
+                                (needs_pairs(("RUS", "PRK")),)),
+    "tone_by_stage": Option(True, "how warm the Russia-North Korea events were, stage by stage",
+                            (needs_pairs(("RUS", "PRK")),)),
+    "relations_heatmap": Option(True, "the course's coded Russia-North Korea score per period",
+                                (needs_pairs(("RUS", "PRK")),)),
+    "relations_network": Option(True, "the course's coded Russia-North Korea score, period by period on the slider"),
+    "timeline": Option(True, "the Russia-North Korea events in time, before and after February 2022",
+                       (needs_events("the Russia-North Korea events", _rus_prk_events),)),
+    "strategic_triangle": Option(False, "North Korea is not in it."),
+    "northeast_asia_map": Option(False, "it shows where events happened, not whether North Korea mattered more."),
+    "stage_motive_matrix": Option(False, "it counts motive tags over all events; it cannot isolate Russia and North "
+                                         "Korea."),
+}
+
+
+@task(L20, "t3", "Choose the evidence: did the war make North Korea matter more?", kind="choice")
 def _l20_t3(course, answer):
-    if isinstance(answer, pd.DataFrame) and not {"n_events", "score"} <= set(map(str, answer.columns)):
-        return False, "Name the two columns n_events and score, as the task says."
-    if isinstance(answer, pd.DataFrame):
-        answer = answer[["n_events", "score"]]
-    want = _pair_table(course)
-    one = _pair_table(course, one_order=True)
-    return check_frame(answer, want, [
-        (one, ORDER_HINT),
-    ], rows="stages", cols="the two columns")
+    return check_choice(answer, course, CHOICE, question="whether the war made North Korea matter more to Russia")
 
 
-@task(L20, "t4", "The matrix chart")
+@task(L20, "t4", "Code two held-out events", kind="coding")
 def _l20_t4(course, answer):
-    return check_figure(answer, charts.stage_motive_matrix(course), [], call="charts.stage_motive_matrix(course)")
+    return check_coding(course, L20, answer)
