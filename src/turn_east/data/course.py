@@ -104,6 +104,7 @@ class Course:
     relations: pd.DataFrame
     glossary: pd.DataFrame
     sources: pd.DataFrame
+    article_sections: pd.DataFrame
     lessons: pd.DataFrame
     questions: pd.DataFrame
     data_dir: Path | None
@@ -214,6 +215,21 @@ class Course:
     def citations(self) -> dict[str, str]:
         """{source id: citation}."""
         return {str(i): str(c) for i, c in zip(self.sources["id"], self.sources["citation"])}
+
+    @cached_property
+    def article_citations(self) -> dict[str, str]:
+        """{article section id: its citation in prose}, e.g. ``{"stage-2": "§ Stage Two"}``, in table order."""
+        return {str(i): str(c) for i, c in zip(self.article_sections["id"], self.article_sections["citation"])}
+
+    def cite_article(self, section: str | None) -> str:
+        """How prose cites an article section (``"§ Stage Two"``); "" for an empty section."""
+        if not section:
+            return ""
+        try:
+            return self.article_citations[section]
+        except KeyError:
+            raise KeyError(f"no article section {section!r}; article_sections.csv has "
+                           f"{', '.join(self.article_citations)}") from None
 
     @cached_property
     def lesson_titles(self) -> dict[str, str]:

@@ -17,7 +17,7 @@ from turn_east.errors import Problem
 
 TABLES = (
     "stages", "motives", "actors", "people", "places", "events",
-    "relations", "glossary", "sources", "lessons", "questions",
+    "relations", "glossary", "sources", "article_sections", "lessons", "questions",
 )
 # Multi-valued fields (";"-separated ids) and the table their ids must exist in.
 LIST_FIELDS = {
