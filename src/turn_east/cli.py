@@ -6,7 +6,7 @@
     turn-east exercises [...]         generate exercises/ from solutions/
     turn-east workspace [...]         copy the exercises into my-work/
     turn-east slides [--check]        set the lessons' slide types (jupyterlab-rise)
-    turn-east refresh-checked-outputs store the reference outputs of NBVAL_CHECK_OUTPUT cells
+    turn-east refresh-checked-outputs store the reference outputs of checked cells
     turn-east hub-links --hub URL     nbgitpuller links to every lesson and exercise on a JupyterHub
 """
 
@@ -43,7 +43,7 @@ COMMANDS = (
     ("exercises", "generate exercises/ from solutions/ (idempotent)", exercises.add_arguments, exercises.run),
     ("workspace", "copy the exercises into my-work/ (never overwrites)", workspace.add_arguments, workspace.run),
     ("slides", "set every lesson cell's slide type for jupyterlab-rise", slides.add_arguments, slides.run),
-    ("refresh-checked-outputs", "store the reference outputs of # NBVAL_CHECK_OUTPUT cells",
+    ("refresh-checked-outputs", "store the reference outputs of checked cells (tag nbval-check-output)",
      refresh.add_arguments, refresh.run),
     ("hub-links", "print an nbgitpuller link for every lesson and exercise, for a JupyterHub",
      hub.add_arguments, hub.run),
