@@ -92,6 +92,30 @@ class Relation:
 
 
 @dataclass(frozen=True)
+class Document:
+    """One excerpt of documents.csv: a primary document, its text status and its reading task."""
+
+    id: str
+    title: str
+    date: pd.Timestamp
+    issuer: str
+    kind: str               # treaty | declaration | resolution | statement | speech | article | concept | record
+    text: str               # official | reprint | translation | summary
+    text_note: str
+    excerpt: str
+    source_id: str
+    citation: str           # the source's citation (sources.csv)
+    url: str | None
+    purpose: str
+    asks: tuple             # (what it commits to, what it leaves out, how it bears on the article's claim)
+    lessons: list
+
+    @property
+    def when(self) -> str:
+        return format_date(self.date, "day")
+
+
+@dataclass(frozen=True)
 class Course:
     """Every table of the course as a typed DataFrame, and lookups computed once from them."""
 
@@ -105,6 +129,8 @@ class Course:
     glossary: pd.DataFrame
     sources: pd.DataFrame
     article_sections: pd.DataFrame
+    documents: pd.DataFrame
+    readings: pd.DataFrame
     lessons: pd.DataFrame
     questions: pd.DataFrame
     data_dir: Path | None
@@ -217,6 +243,24 @@ class Course:
         return {str(i): str(c) for i, c in zip(self.sources["id"], self.sources["citation"])}
 
     @cached_property
+    def documents_by_id(self) -> dict[str, Document]:
+        """{document id: :class:`Document`}, in table order."""
+        urls = {str(i): _text(u) for i, u in zip(self.sources["id"], self.sources["url"])}
+        out = {}
+        for r in self.documents.itertuples(index=False):
+            out[str(r.id)] = Document(
+                id=str(r.id), title=str(r.title), date=pd.Timestamp(r.date), issuer=str(r.issuer), kind=str(r.kind),
+                text=str(r.text), text_note=str(r.text_note), excerpt=str(r.excerpt), source_id=str(r.source_id),
+                citation=self.citations.get(str(r.source_id), str(r.source_id)), url=urls.get(str(r.source_id)),
+                purpose=str(r.purpose), asks=(str(r.ask_commits), str(r.ask_leaves_out), str(r.ask_claim)),
+                lessons=list(r.lessons))
+        return out
+
+    def documents_for(self, lesson_id: str) -> list[Document]:
+        """The documents a lesson shows (documents.csv ``lessons``), in date order."""
+        return sorted((d for d in self.documents_by_id.values() if lesson_id in d.lessons), key=lambda d: (d.date, d.id))
+
+    @cached_property
     def article_citations(self) -> dict[str, str]:
         """{article section id: its citation in prose}, e.g. ``{"stage-2": "§ Stage Two"}``, in table order."""
         return {str(i): str(c) for i, c in zip(self.article_sections["id"], self.article_sections["citation"])}
@@ -278,5 +322,7 @@ def build_course(rows: dict[str, list[dict]], folder: Path | None, version: str)
     frames["stages"] = frames["stages"].sort_values("order").reset_index(drop=True)
     frames["motives"] = frames["motives"].sort_values("order").reset_index(drop=True)
     frames["lessons"] = frames["lessons"].sort_values("order").reset_index(drop=True)
+    if not frames["readings"].empty:
+        frames["readings"] = frames["readings"].sort_values(["lesson", "order"], kind="stable").reset_index(drop=True)
     frames["people"]["to_year"] = frames["people"]["to_year"].astype("Int64")
     return Course(**frames, data_dir=folder, version=version, periods=periods)

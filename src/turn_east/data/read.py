@@ -17,7 +17,8 @@ from turn_east.errors import Problem
 
 TABLES = (
     "stages", "motives", "actors", "people", "places", "events",
-    "relations", "glossary", "sources", "article_sections", "lessons", "questions",
+    "relations", "glossary", "sources", "article_sections", "documents", "readings", "lessons",
+    "questions",
 )
 # Multi-valued fields (";"-separated ids) and the table their ids must exist in.
 LIST_FIELDS = {
@@ -27,6 +28,7 @@ LIST_FIELDS = {
     ("relations", "events"): "events",
     ("glossary", "stages"): "stages",
     ("glossary", "motives"): "motives",
+    ("documents", "lessons"): "lessons",
 }
 EXPECT = {
     "integer": "expected a whole number",
