@@ -252,14 +252,22 @@ class Job:
     chromium: str = ""
     lesson_ids: tuple = ()   # every lesson of the course: links to them point at their handouts
     prestart_next: bool = False  # more jobs follow: start the next kernel while this one runs
+    lesson_titles: tuple = ()  # ((lesson id, title), ...): a link showing a file name shows the title
+    glossary: tuple = ()     # ((term id, "term: definition"), ...): hover text of the terms a lesson marks
 
 
 def _rel(target: Path, start: Path) -> str:
     return Path(os.path.relpath(target, start)).as_posix()
 
 
+def glossary_hovers(course: Course) -> tuple:
+    """((term id, "Term: definition"), ...) from glossary.csv, for the handouts' hover text."""
+    return tuple((str(i), f"{t}: {d}") for i, t, d in zip(course.glossary["id"], course.glossary["term"],
+                                                           course.glossary["definition"]))
+
+
 def build_jobs(lessons, audiences, out: Path, params: dict, *, cohort=None, pdf=False, chromium="",
-               data_version="", lesson_ids=()) -> list[Job]:
+               data_version="", lesson_ids=(), lesson_titles=(), glossary=()) -> list[Job]:
     handouts = out / "handouts"
     plotly_js = handouts / "plotly.min.js"
     index = handouts / "index.html"
@@ -277,7 +285,9 @@ def build_jobs(lessons, audiences, out: Path, params: dict, *, cohort=None, pdf=
                    parameters=tuple(sorted(injected.items())), plotly_url=_rel(plotly_js, html_dir),
                    geo_url=_rel(handouts / GEO_JS, html_dir),
                    index_url=_rel(index, html_dir), footer=footer, pdf=pdf, chromium=chromium,
-                   lesson_ids=tuple(lesson_ids) or tuple(ls.id for ls in lessons))
+                   lesson_ids=tuple(lesson_ids) or tuple(ls.id for ls in lessons),
+                   lesson_titles=tuple(lesson_titles) or tuple((ls.id, ls.title) for ls in lessons),
+                   glossary=tuple(glossary))
 
     for lesson in lessons:
         for audience in audiences:
@@ -337,7 +347,8 @@ def make_plan(args) -> Plan:
                              "Install it (Debian/Ubuntu: sudo apt-get install chromium) or leave out --pdf.")
     out = Path(args.out).resolve()
     jobs = build_jobs(lessons, audiences, out, injected, cohort=cohort, pdf=args.pdf, chromium=chromium,
-                      data_version=course.version, lesson_ids=[ls.id for ls in all_lessons])
+                      data_version=course.version, lesson_ids=[ls.id for ls in all_lessons],
+                      lesson_titles=[(ls.id, ls.title) for ls in all_lessons], glossary=glossary_hovers(course))
     workers = max(1, min(args.jobs, len(jobs) or 1))
     # A worker starts the next kernel during a job only when it will surely get another job.
     jobs = [Job(**{**job.__dict__, "prestart_next": i + workers < len(jobs)}) for i, job in enumerate(jobs)]
