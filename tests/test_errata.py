@@ -47,3 +47,17 @@ def test_stage_and_motive_titles_are_the_courses_own_labels(course):
     assert course.stage_titles["stage-1"] == "Stage One: adjusting to Asia"
     assert course.stage_titles["stage-2"] == "Stage Two: after Crimea"
     assert course.motive_titles["agenda"] == "Welcoming North Korea's agenda", "no unchecked words of a garbled heading"
+
+
+def test_chart_titles_fit_the_chart_and_place_lists_count_right(course):
+    import re
+
+    from turn_east import charts
+    from turn_east.charts._common import TITLE_WIDTH
+
+    for name, fig in charts.all_figures(course).items():
+        lines = re.split(r"<br\s*/?>", fig.layout.title.text)
+        assert all(len(line) <= TITLE_WIDTH + 5 for line in lines), (name, lines)
+    text = charts.describe(charts.northeast_asia_map(course, stage="stage-1"))
+    said, listed = re.search(r"(\d+) places with events lie beyond the map window: ([^.]+(?:\.[^ ][^.]*)*)\.", text).groups()
+    assert int(said) == len(listed.split("; ")), text
