@@ -17,7 +17,7 @@ import pytest
 from nbgitpuller import pull as nbgitpuller_pull  # the [hub] extra, which `make test` installs
 
 from turn_east.make import hub
-from turn_east.practice.workspace import make_workspace
+from turn_east.make.workspace import make_workspace
 
 LESSON = "notebooks/02_stage_1_adjusting_to_asia.ipynb"
 EXERCISE = "exercises/02_stage_1_adjusting_to_asia.ipynb"
