@@ -10,7 +10,7 @@ collect_ignore_glob = ["fixtures/*", "fixtures/**/*"]
 
 ROOT = Path(__file__).resolve().parents[1]
 LIST_FIELDS = {("events", "actors"), ("events", "people"), ("events", "motives"), ("relations", "events"),
-               ("glossary", "stages"), ("glossary", "motives")}
+               ("glossary", "stages"), ("glossary", "motives"), ("documents", "lessons")}
 
 
 @pytest.fixture(scope="session")

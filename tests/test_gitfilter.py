@@ -2,7 +2,7 @@
 
 A saved run is built the way JupyterLab writes one (outputs and counts in every code cell, the
 kernel's full language_info, the ipykernel kernelspec label, collapsed outputs, widget state); the
-filter must turn it back into exactly the committed notebook, keep the NBVAL_CHECK_OUTPUT references
+filter must turn it back into exactly the committed notebook, keep the checked cells' reference outputs
 nbval needs, and keep a student's real edits. Then the same through real git: a long-running filter
 process, the post-save hook that keeps `git status` clean, and the set-up's install.
 The whole student story (run every lesson, save through `make lab`, pull an update) is in
@@ -23,6 +23,7 @@ import pytest
 from conftest import ROOT
 from turn_east.make import gitfilter
 from turn_east.make.gitfilter import FILTER, NotebookError, clean
+from turn_east.nbfiles import is_checked_output_cell
 
 FOLDERS = ("notebooks", "exercises", "solutions")
 NOTEBOOKS = sorted(p.relative_to(ROOT).as_posix() for d in FOLDERS for p in (ROOT / d).glob("*.ipynb"))
@@ -50,7 +51,7 @@ def committed_text(rel: str) -> str:
 
 
 def checked(cell) -> bool:
-    return cell["cell_type"] == "code" and "".join(cell["source"]).lstrip().startswith(gitfilter.MARK)
+    return is_checked_output_cell(cell)
 
 
 def as_saved(text: str) -> str:
@@ -88,7 +89,7 @@ def as_saved(text: str) -> str:
 
 @pytest.mark.parametrize("rel", NOTEBOOKS)
 def test_committed_notebooks_pass_the_filter_unchanged(rel):
-    """A fresh clone is clean, and the NBVAL_CHECK_OUTPUT references survive `git add`."""
+    """A fresh clone is clean, and the checked cells' references survive `git add`."""
     text = committed_text(rel)
     assert clean(text, rel) == text, (f"{rel}: the filter would change the committed notebook; store it "
                                       f"through the filter: `git add --renormalize {rel}`")
@@ -106,7 +107,7 @@ def test_checked_cells_keep_their_reference_with_count_one():
     text = committed_text(LESSON)
     cleaned = json.loads(clean(as_saved(text), LESSON))
     cells = [c for c in cleaned["cells"] if checked(c)]
-    assert cells, f"{LESSON} has no NBVAL_CHECK_OUTPUT cell"
+    assert cells, f"{LESSON} has no checked-output cell (tag nbval-check-output)"
     for cell in cells:
         assert cell["execution_count"] == 1
         assert [o["output_type"] for o in cell["outputs"]] == ["stream"], "the two stream chunks become one"
@@ -327,3 +328,31 @@ def test_the_set_up_installed_the_filter_in_this_checkout():
     attrs = subprocess.run(["git", "check-attr", "filter", "--", *NOTEBOOKS], cwd=ROOT, capture_output=True,
                            text=True, check=True).stdout.splitlines()
     assert attrs == [f"{rel}: filter: {FILTER}" for rel in NOTEBOOKS]
+
+
+def test_one_rule_recognises_checked_cells_by_tag_or_by_nbvals_comment():
+    """The filter, the refresh tool and the tests share one rule, and it agrees with nbval: the tag
+    `nbval-check-output` (what the course uses) or a `# NBVAL_CHECK_OUTPUT` comment line (nbval's older form)."""
+    tagged = {"cell_type": "code", "metadata": {"tags": ["nbval-check-output"]}, "source": "print(1)"}
+    commented = {"cell_type": "code", "metadata": {}, "source": ["x = 1\n", "  # NBVAL_CHECK_OUTPUT\n", "print(x)"]}
+    plain = {"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": "print('# NBVAL_CHECK_OUTPUT')"}
+    markdown = {"cell_type": "markdown", "metadata": {"tags": ["nbval-check-output"]}, "source": "text"}
+    assert [checked(c) for c in (tagged, commented, plain, markdown)] == [True, True, False, False]
+    nb = {"cells": [dict(tagged, outputs=[{"output_type": "stream", "name": "stdout", "text": "1\n"}],
+                         execution_count=7, id="a"),
+                    dict(plain, outputs=[{"output_type": "stream", "name": "stdout", "text": "x\n"}],
+                         execution_count=8, id="b")],
+          "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+          "nbformat": 4, "nbformat_minor": 5}
+    cleaned = json.loads(clean(json.dumps(nb)))
+    assert cleaned["cells"][0]["outputs"] and cleaned["cells"][0]["execution_count"] == 1
+    assert cleaned["cells"][1]["outputs"] == [] and cleaned["cells"][1]["execution_count"] is None
+
+
+@pytest.mark.parametrize("rel", NOTEBOOKS)
+def test_checked_cells_use_the_tag_not_a_comment(rel):
+    """Nothing meant for maintainers shows in a cell a student reads: checked cells carry the tag."""
+    nb = json.loads((ROOT / rel).read_text(encoding="utf-8"))
+    for i, cell in enumerate(nb["cells"]):
+        text = "".join(cell["source"])
+        assert "NBVAL" not in text, f"{rel} cell {i}: use the cell tag nbval-check-output, not a comment"

@@ -1,4 +1,5 @@
-"""What is committed: notebooks without outputs, except the reference outputs of `# NBVAL_CHECK_OUTPUT` cells.
+"""What is committed: notebooks without outputs, except the reference outputs of the cells nbval checks
+(tagged `nbval-check-output`; the rule is turn_east.nbfiles.is_checked_output_cell).
 
 These tests read each notebook as git holds it (the index: in a fresh clone, the last commit), not
 the file on disk. A student who runs and saves a lesson changes only the file; the notebook filter
@@ -17,7 +18,6 @@ from conftest import ROOT
 
 FOLDERS = ("notebooks", "exercises", "solutions")
 NOTEBOOKS = sorted(p for d in FOLDERS for p in (ROOT / d).glob("*.ipynb"))
-MARK = "# NBVAL_CHECK_OUTPUT"
 
 
 def _in_git() -> bool:
@@ -41,7 +41,9 @@ def committed(path) -> tuple[dict, str]:
 
 
 def _checked(cell) -> bool:
-    return cell["cell_type"] == "code" and "".join(cell["source"]).lstrip().startswith(MARK)
+    from turn_east.nbfiles import is_checked_output_cell
+
+    return is_checked_output_cell(cell)
 
 
 def test_there_are_notebooks():

@@ -59,7 +59,7 @@ COMMANDS = (
     ("lesson-metadata", "set every lesson cell's slide type and collapse the leader notes", slides.add_arguments,
      slides.run),
     ("slides", "the same as lesson-metadata (kept for old scripts)", slides.add_arguments, slides.run),
-    ("refresh-checked-outputs", "store the reference outputs of # NBVAL_CHECK_OUTPUT cells",
+    ("refresh-checked-outputs", "store the reference outputs of checked cells (tag nbval-check-output)",
      refresh.add_arguments, refresh.run),
     ("hub-links", "print an nbgitpuller link for every lesson and exercise, for a JupyterHub",
      hub.add_arguments, hub.run),

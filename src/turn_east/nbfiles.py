@@ -16,6 +16,10 @@ from turn_east.errors import NotebookFormatError
 #: A numbered discussion prompt at the start of a line: ``**1.** ...``, ``**1. Essay.** ...`` or ``1. ...``.
 #: Groups: 1 the bold number, 2 the bold label, 3 the plain number, 4 the text.
 PROMPT = re.compile(r"^\s*(?:\*\*(\d+)\.\s*([^*]*?)\*\*|(\d+)\.)\s+(.*)$")
+#: The cell tag that makes nbval compare a code cell's output with the reference stored in the notebook.
+CHECKED_OUTPUT_TAG = "nbval-check-output"
+#: The older way to say the same, a comment line in the cell; nbval still honours it, so the rule does too.
+CHECKED_OUTPUT_COMMENT = "NBVAL_CHECK_OUTPUT"
 _CHART_CALL = re.compile(r"\bctx\.show\(")
 _QUIZ_CALL = re.compile(r"\bctx\.quiz\(")
 _SETUP_CALL = re.compile(r"(^|[\s=(])setup\(")
@@ -77,6 +81,23 @@ def is_quiz_cell(cell) -> bool:
 def is_setup_cell(cell) -> bool:
     text = source(cell)
     return cell.get("cell_type") == "code" and bool(_SETUP_CALL.search(text)) and "turn_east.notebook" in text
+
+
+def is_checked_output_cell(cell) -> bool:
+    """Whether nbval checks this cell's output against its stored reference: a code cell tagged
+    ``nbval-check-output`` (the course's way: nothing shows in the cell), or one with a
+    ``# NBVAL_CHECK_OUTPUT`` comment line, which nbval also accepts.
+
+    The one rule for such cells: the git filter keeps their reference outputs, ``turn-east
+    refresh-checked-outputs`` rewrites them, and the tests check both. ``cell`` may be a NotebookNode
+    or a plain dict as read from JSON (source a string or a list of lines).
+    """
+    if cell.get("cell_type") != "code":
+        return False
+    if CHECKED_OUTPUT_TAG in tags(cell):
+        return True
+    return any(line.strip().lstrip("#").strip() == CHECKED_OUTPUT_COMMENT
+               for line in source(cell).splitlines() if line.strip().startswith("#"))
 
 
 def collapse_leader_note(cell) -> bool:

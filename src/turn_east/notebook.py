@@ -4,6 +4,10 @@
                 data_dir=data_dir, render=render, student_name=student_name, quiz_seed=quiz_seed)
     course = ctx.course
     ctx.show(charts.timeline(course, stages=["stage-1"]))   # a chart and its description
+    ctx.document("1961-ussr-dprk-treaty-art1")              # a primary document and its reading task
+    ctx.compare_documents("1961-...", "2024-...", caption=..., asks=[...])   # excerpts side by side
+    ctx.glossary("apec", "goldstein-scale")                 # definitions of the terms the lesson marks
+    ctx.further_reading()                                   # the lesson's further-reading list
     ctx.quiz()                                              # the lesson's quiz
 
 Two renderers:
@@ -42,6 +46,7 @@ from turn_east.data import Course, load_course
 from turn_east.errors import LessonParameterError
 from turn_east.paths import TOPOJSON_DIR, is_map
 from turn_east.quiz import Quiz, lesson_quiz
+from turn_east import reading
 from turn_east.session import banner_timing
 from turn_east.quiz.progress import LessonProgress, progress_dir, summary_rows
 
@@ -108,6 +113,7 @@ class LessonContext:
     quiz_seed: int | None = None
     figures: int = 0
     last_quiz: Quiz | None = field(default=None, repr=False)
+    anchors: dict = field(default_factory=dict, repr=False)   # reading outputs' ids, kept unique per lesson
 
     @property
     def lesson(self) -> dict | None:
@@ -199,6 +205,39 @@ class LessonContext:
                          f"{when}{note} |")
         plain = "\n".join(f"{r['title']}: {r['answered']}/{r['questions']} answered, {r['right']} right" for r in rows)
         _display({"text/markdown": "\n".join(lines), "text/plain": plain})
+
+    # -- reading: documents, glossary, further reading -------------------------
+    def _anchor(self, base: str) -> str:
+        n = self.anchors.get(base, 0) + 1
+        self.anchors[base] = n
+        return base if n == 1 else f"{base}-{n}"
+
+    def _show_reading(self, html_body: str, plain: str) -> None:
+        style = "" if self.anchors.get("__css__") else reading.css()
+        self.anchors["__css__"] = 1
+        _display({"text/html": style + html_body, "text/plain": plain})
+
+    def document(self, doc_id: str) -> None:
+        """Display one primary document (``data/documents.csv``): the excerpt as a quotation, its source,
+        what kind of text it is, and its three-part reading task."""
+        html_body = reading.document_html(self.course, doc_id, anchor=self._anchor(f"doc-{doc_id}"))
+        self._show_reading(html_body, reading.document_text(self.course, doc_id))
+
+    def compare_documents(self, *doc_ids: str, caption: str, asks) -> None:
+        """Display two or more excerpts side by side (a table with a column per document), with a task
+        for the comparison: ``asks`` is a list of questions."""
+        html_body = reading.compare_html(self.course, doc_ids, caption, asks, anchor=self._anchor("doc-compare"))
+        self._show_reading(html_body, reading.compare_text(self.course, doc_ids, caption, asks))
+
+    def glossary(self, *term_ids: str) -> None:
+        """Display the definitions (``data/glossary.csv``) of the terms this lesson marks; each entry is the
+        target of the lesson's ``[term](#glossary-<id>)`` links."""
+        self._show_reading(reading.glossary_html(self.course, term_ids), reading.glossary_text(self.course, term_ids))
+
+    def further_reading(self) -> None:
+        """Display this lesson's further-reading list (``data/readings.csv``)."""
+        self._show_reading(reading.further_reading_html(self.course, self.lesson_id),
+                           reading.further_reading_text(self.course, self.lesson_id))
 
     # -- banners ---------------------------------------------------------------
     def _banners(self) -> None:

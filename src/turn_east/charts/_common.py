@@ -301,6 +301,9 @@ def round_or_none(x, nd: int = 2):
 
 # --------------------------------------------------------------------------- finishing a figure
 
+TITLE_WIDTH = 72  # characters per title line that fit a handout's or a notebook's chart width
+
+
 def finish(spec: dict, *, title: str, description: str, source: str, chart: str,
            source_shift: int = -62) -> go.Figure:
     """Build the figure from ``dict(data=..., layout=..., frames=...)`` with the theme, title,
@@ -313,7 +316,8 @@ def finish(spec: dict, *, title: str, description: str, source: str, chart: str,
     layout = dict(spec.get("layout") or {})
     layout["template"] = TEMPLATE
     title_spec = dict(layout.get("title") or {})
-    title_spec["text"] = title
+    # plotly never wraps a title: a long one runs past the chart's edge, so break it into lines
+    title_spec["text"] = title if "<br>" in title or len(title) <= TITLE_WIDTH else wrap(title, TITLE_WIDTH)
     layout["title"] = title_spec
     layout["meta"] = dict(description=description, chart=chart, source=source)
     layout["annotations"] = list(layout.get("annotations") or []) + [dict(

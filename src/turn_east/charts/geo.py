@@ -175,7 +175,8 @@ def _describe(places, events, summits, at_place, off_map, chosen, titles, khasan
     busiest = sorted(((len(v), k) for k, v in at_place.items()), key=lambda t: (-t[0], t[1]))[:3]
     by_id = {p["id"]: p for p in places}
     if busiest:
-        text += " Most events: " + ", ".join(f"{by_id[k]['name']} ({n})" for n, k in busiest) + "."
+        # "; " between places: a place's own name may hold a comma ("Washington, DC")
+        text += " Most events: " + "; ".join(f"{by_id[k]['name']} ({n})" for n, k in busiest) + "."
     if summits:
         text += f" {plural(len(summits), 'summit')} at {plural(len({e['place'] for e in summits}), 'venue')}, coloured by stage."
     if khasan and rajin:
@@ -184,5 +185,5 @@ def _describe(places, events, summits, at_place, off_map, chosen, titles, khasan
         text += f" {nsr[0]['name']} marks the eastern end of the Northern Sea Route."
     if off_map:
         text += f" {plural(len(off_map), 'place')} with events lie beyond the map window: " + \
-                ", ".join(p["name"] for p in off_map) + "."
+                "; ".join(p["name"] for p in off_map) + "."
     return text

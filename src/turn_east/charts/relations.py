@@ -314,7 +314,7 @@ def strategic_triangle(course: Course, *, period: str | None = None) -> go.Figur
                     sliders=sliders, updatemenus=menus, height=660, hovermode="closest",
                     margin=dict(t=80, b=200, l=40, r=40)),
         frames=frames)
-    return finish(fig, title="The Grand Strategic Triangle: United States, China and Russia, "
+    return finish(fig, title="The Grand Strategic Triangle: United States, China and Russia,<br>"
                              "with North Korea and India placed by their ties",
                   description=_describe_triangle(rel, pers, titles, short),
                   source=source_line("relations.csv (scores coded by the course team)"),

@@ -60,7 +60,7 @@ def _as_ts(value, param):
         raise ChartArgumentError(f"{param}: {value!r} is not a date; give 'YYYY-MM-DD' or None") from None
 
 
-def _hover(e, names, citations, stitles, mtitles, full=True) -> str:
+def _hover(e, names, citations, stitles, mtitles, sections, full=True) -> str:
     """Hover text; ``full=False`` (an event repeated on several actor lanes) leaves out the
     motives and the summary to keep the figure small."""
     lines = [f"<b>{wrap(e.title, 60)}</b>", fmt_span(e.date, e.end, e.precision)]
@@ -76,7 +76,7 @@ def _hover(e, names, citations, stitles, mtitles, full=True) -> str:
         cite = citations.get(e.source_id, e.source_id)
         lines.append(wrap("Source: " + cite, 70, limit=120 if full else 90))
     if e.article_section:
-        lines.append(f"Article: \u00a7 {e.article_section}")
+        lines.append(f"Article: {sections.get(e.article_section, e.article_section)}")
     return "<br>".join(lines)
 
 
@@ -105,7 +105,8 @@ def timeline(course: Course, *, stages=None, motives=None, actors=None, color_by
     names = course.actor_names
     long_names = course.actor_full_names
     citations = course.citations
-    hover = {e.id: _hover(e, names, citations, stitles, mtitles, full=color_by == "event_type")
+    hover = {e.id: _hover(e, names, citations, stitles, mtitles, course.section_citations,
+                          full=color_by == "event_type")
              for e in events}
 
     # ---- lanes and traces: each trace is a list of (event, lane) points

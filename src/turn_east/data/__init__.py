@@ -17,12 +17,12 @@ import pandas as pd
 
 from turn_east import paths
 from turn_east.data.bank import SEAL_SCHEME, SEALED_SKIPPED, Question
-from turn_east.data.course import Course, Event, Relation, build_course, format_date
+from turn_east.data.course import Course, Document, Event, Relation, build_course, format_date
 from turn_east.data.read import TABLES, read_tables
 from turn_east.data.rules import check_course_rules
 from turn_east.errors import DataError, DataNotFoundError, Problem
 
-__all__ = ["Course", "DataError", "Event", "Problem", "Question", "Relation", "TABLES", "format_date",
+__all__ = ["Course", "DataError", "Document", "Event", "Problem", "Question", "Relation", "TABLES", "format_date",
            "load_course", "notes", "stage_of", "summary", "validate"]
 
 

@@ -94,6 +94,30 @@ class Relation:
 
 
 @dataclass(frozen=True)
+class Document:
+    """One excerpt of documents.csv: a primary document, its text status and its reading task."""
+
+    id: str
+    title: str
+    date: pd.Timestamp
+    issuer: str
+    kind: str               # treaty | declaration | resolution | statement | speech | article | concept | record
+    text: str               # official | reprint | translation | summary
+    text_note: str
+    excerpt: str
+    source_id: str
+    citation: str           # the source's citation (sources.csv)
+    url: str | None
+    purpose: str
+    asks: tuple             # (what it commits to, what it leaves out, how it bears on the article's claim)
+    lessons: list
+
+    @property
+    def when(self) -> str:
+        return format_date(self.date, "day")
+
+
+@dataclass(frozen=True)
 class Course:
     """Every table of the course as a typed DataFrame, and lookups computed once from them."""
 
@@ -107,6 +131,9 @@ class Course:
     relations: pd.DataFrame
     glossary: pd.DataFrame
     sources: pd.DataFrame
+    article_sections: pd.DataFrame
+    documents: pd.DataFrame
+    readings: pd.DataFrame
     lessons: pd.DataFrame
     questions: pd.DataFrame
     data_dir: Path | None
@@ -235,6 +262,34 @@ class Course:
         return {str(i): str(c) for i, c in zip(self.sources["id"], self.sources["citation"])}
 
     @cached_property
+    def documents_by_id(self) -> dict[str, Document]:
+        """{document id: :class:`Document`}, in table order."""
+        urls = {str(i): _text(u) for i, u in zip(self.sources["id"], self.sources["url"])}
+        out = {}
+        for r in self.documents.itertuples(index=False):
+            out[str(r.id)] = Document(
+                id=str(r.id), title=str(r.title), date=pd.Timestamp(r.date), issuer=str(r.issuer), kind=str(r.kind),
+                text=str(r.text), text_note=str(r.text_note), excerpt=str(r.excerpt), source_id=str(r.source_id),
+                citation=self.citations.get(str(r.source_id), str(r.source_id)), url=urls.get(str(r.source_id)),
+                purpose=str(r.purpose), asks=(str(r.ask_commits), str(r.ask_leaves_out), str(r.ask_claim)),
+                lessons=list(r.lessons))
+        return out
+
+    def documents_for(self, lesson_id: str) -> list[Document]:
+        """The documents a lesson shows (documents.csv ``lessons``), in date order."""
+        return sorted((d for d in self.documents_by_id.values() if lesson_id in d.lessons), key=lambda d: (d.date, d.id))
+
+    def cite_article(self, section: str | None) -> str:
+        """How prose cites an article section (``"§ Stage Two"``); "" for an empty section."""
+        if not section:
+            return ""
+        try:
+            return self.section_citations[section]
+        except KeyError:
+            raise KeyError(f"no article section {section!r}; article_sections.csv has "
+                           f"{', '.join(self.section_citations)}") from None
+
+    @cached_property
     def lesson_titles(self) -> dict[str, str]:
         """{lesson id: title}, in course order."""
         return {str(i): str(t) for i, t in zip(self.lessons["id"], self.lessons["title"])}
@@ -298,6 +353,8 @@ def build_course(rows: dict[str, list[dict]], folder: Path | None, version: str,
     frames["motives"] = frames["motives"].sort_values("order").reset_index(drop=True)
     frames["article_sections"] = frames["article_sections"].sort_values("order").reset_index(drop=True)
     frames["lessons"] = frames["lessons"].sort_values("order").reset_index(drop=True)
+    if not frames["readings"].empty:
+        frames["readings"] = frames["readings"].sort_values(["lesson", "order"], kind="stable").reset_index(drop=True)
     frames["people"]["to_year"] = frames["people"]["to_year"].astype("Int64")
     if "coding_exercises" in frames:
         ce = frames["coding_exercises"]

@@ -17,7 +17,7 @@ from turn_east.errors import Problem
 
 TABLES = (
     "stages", "motives", "article_sections", "actors", "people", "places", "events",
-    "relations", "glossary", "sources", "lessons", "questions", "coding_exercises",
+    "relations", "glossary", "sources", "documents", "readings", "lessons", "questions", "coding_exercises",
 )
 # Multi-valued fields (";"-separated ids) and the table their ids must exist in.
 LIST_FIELDS = {
@@ -30,6 +30,7 @@ LIST_FIELDS = {
     ("coding_exercises", "actors"): "actors",
     ("coding_exercises", "motives"): "motives",
     ("coding_exercises", "motives_also"): "motives",
+    ("documents", "lessons"): "lessons",
 }
 EXPECT = {
     "integer": "expected a whole number",

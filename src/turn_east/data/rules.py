@@ -120,6 +120,8 @@ def check_course_rules(rows: dict[str, list[dict]]) -> list[Problem]:
                     problems.append(Problem("relations.csv", None, "id", f"{p}:{a}-{b}",
                                             "is missing; every pair of the seven actors is coded "
                                             "in every period"))
+    problems += check_documents(rows)
+    problems += check_readings(rows)
     return problems
 
 
@@ -159,4 +161,62 @@ def _check_coding_exercises(rows, ranges, first_day) -> list[Problem]:
         if both:
             problems.append(Problem(name, n, "motives_also", ";".join(sorted(both)),
                                     "repeats a motive of the motives column; list only further defensible motives", rid))
+    return problems
+
+
+# Excerpts stay short quotations; a longer passage belongs in the source, not in a lesson.
+MAX_EXCERPT_WORDS = 150
+ASKS = ("ask_commits", "ask_leaves_out", "ask_claim")
+
+
+def check_documents(rows: dict[str, list[dict]]) -> list[Problem]:
+    """documents.csv: short excerpts, reading tasks that are questions, omissions marked as ' ... '."""
+    problems: list[Problem] = []
+    for r in rows.get("documents", []):
+        rid, n = r.get("id"), r["__row__"]
+        excerpt = r.get("excerpt") or ""
+        words = len(excerpt.split())
+        if words > MAX_EXCERPT_WORDS:
+            problems.append(Problem("documents.csv", n, "excerpt", f"{words} words",
+                                    f"is too long for a quotation; keep it to {MAX_EXCERPT_WORDS} words and mark "
+                                    "cuts with ' ... '", rid))
+        if "[...]" in excerpt or "\u2026" in excerpt:
+            problems.append(Problem("documents.csv", n, "excerpt", excerpt[:40],
+                                    "marks an omission with '[...]' or '\u2026'; write ' ... ' (three dots, spaces around)",
+                                    rid))
+        for col in ASKS:
+            ask = (r.get(col) or "").strip()
+            if ask and not ask.endswith("?"):
+                problems.append(Problem("documents.csv", n, col, ask[:60],
+                                        "is a reading task a student answers; write it as a question ending in '?'", rid))
+    return problems
+
+
+MAX_READINGS = 5
+
+
+def check_readings(rows: dict[str, list[dict]]) -> list[Problem]:
+    """readings.csv: each (lesson, order) once, the same work once per lesson, at most five per lesson."""
+    problems: list[Problem] = []
+    seen: dict[tuple, int] = {}
+    works: dict[tuple, int] = {}
+    count: dict[str, int] = {}
+    for r in rows.get("readings", []):
+        lesson, order, n = r.get("lesson"), r.get("order"), r["__row__"]
+        if lesson is None or order is None:
+            continue
+        if (lesson, order) in seen:
+            problems.append(Problem("readings.csv", n, "order", order,
+                                    f"is used twice for {lesson} (also row {seen[(lesson, order)]}); "
+                                    "number each lesson's list 1, 2, 3, ...", lesson))
+        seen.setdefault((lesson, order), n)
+        if (lesson, r.get("source_id")) in works:
+            problems.append(Problem("readings.csv", n, "source_id", r.get("source_id"),
+                                    f"is listed twice for {lesson} (also row {works[(lesson, r.get('source_id'))]})",
+                                    lesson))
+        works.setdefault((lesson, r.get("source_id")), n)
+        count[lesson] = count.get(lesson, 0) + 1
+        if count[lesson] == MAX_READINGS + 1:
+            problems.append(Problem("readings.csv", n, "lesson", lesson,
+                                    f"has more than {MAX_READINGS} further readings; keep the best {MAX_READINGS}"))
     return problems

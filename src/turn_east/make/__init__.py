@@ -16,6 +16,6 @@ notebook; the modules here run outside it and make or maintain the course (the `
     exercises.py  exercises generated from solutions
     workspace.py  a student's own copy of the exercises
     release.py    the student release: no solutions or leader notes, the quiz bank sealed
-    refresh.py    reference outputs of the NBVAL_CHECK_OUTPUT cells
+    refresh.py    reference outputs of the checked cells (tag nbval-check-output)
     gitfilter.py  the git filter that keeps notebook outputs out of commits, and make lab's save hook
 """

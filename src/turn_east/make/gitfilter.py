@@ -8,7 +8,8 @@ keep git from seeing them:
   ``strip_output`` (outputs, execution counts and front-end metadata go; cell ids stay), plus
   what this course needs on top:
 
-  - a cell that starts with ``# NBVAL_CHECK_OUTPUT`` keeps its output: it is the reference
+  - a cell nbval checks (tagged ``nbval-check-output``; the rule is
+    :func:`turn_east.nbfiles.is_checked_output_cell`) keeps its output: it is the reference
     nbval compares against. It also keeps the execution count 1 that
     ``turn-east refresh-checked-outputs`` gives it, because nbval treats a cell whose
     count is None as never run and refuses one that has outputs; nbstripout's own
@@ -46,8 +47,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from turn_east.nbfiles import is_checked_output_cell
+
 FILTER = "nbstripout"  # the driver name nbstripout uses, so `nbstripout --status` recognises it
-MARK = "# NBVAL_CHECK_OUTPUT"
 KERNEL_DISPLAY_NAMES = {"python3": "Python 3"}  # the kernelspec label every course notebook commits
 # nbstripout's default extra keys (its command line adds them; the library does not), and
 # JupyterLab's "outputs hidden" flag, meaningless once the outputs are gone.
@@ -59,10 +61,6 @@ REFERENCE_OUTPUTS = ("stream", "execute_result")  # what turn_east.make.refresh 
 
 class NotebookError(ValueError):
     """A file git should store as a notebook is not one."""
-
-
-def _checked(cell) -> bool:
-    return cell.get("cell_type") == "code" and cell.get("source", "").lstrip().startswith(MARK)
 
 
 def _reference(outputs: list) -> list:
@@ -94,7 +92,8 @@ def clean(text: str, path: str = "<stdin>") -> str:
     except Exception as exc:  # not JSON, or JSON that is no notebook (nbformat raises several types)
         raise NotebookError(f"{path}: not a notebook ({type(exc).__name__}: {str(exc)[:200]}); fix the file, "
                             f"or restore the course's version with `git restore {path}`") from None
-    references = {i: _reference(cell.get("outputs", [])) for i, cell in enumerate(cells) if _checked(cell)}
+    references = {i: _reference(cell.get("outputs", [])) for i, cell in enumerate(cells)
+                  if is_checked_output_cell(cell)}
     strip_output(nb, keep_output=False, keep_count=False, keep_id=True, extra_keys=EXTRA_KEYS)
     for i, outputs in references.items():
         nb.cells[i].outputs = outputs

@@ -1,7 +1,8 @@
 """Maintainer tool: ``turn-east refresh-checked-outputs [NOTEBOOK ...]``.
 
-Notebooks are committed without outputs, except cells that start with
-``# NBVAL_CHECK_OUTPUT``: their output is the reference nbval compares against. After a
+Notebooks are committed without outputs, except the cells nbval checks (tagged
+``nbval-check-output``, :func:`turn_east.nbfiles.is_checked_output_cell`): their output is the
+reference nbval compares against. After a
 data change, this command executes the notebooks and stores the new reference outputs
 (and nothing else) back into them.
 """
@@ -16,18 +17,13 @@ from turn_east import nbfiles
 from turn_east.make.execute import execute_in_kernel
 from turn_east.paths import repo_folder
 
-MARK = "# NBVAL_CHECK_OUTPUT"
 FOLDERS = ("notebooks", "exercises", "solutions")
-
-
-def _checked(cell) -> bool:
-    return cell.cell_type == "code" and cell.source.lstrip().startswith(MARK)
 
 
 def refresh(path: Path, timeout: int = 120) -> int:
     """Execute the notebook and store the outputs of its checked cells; returns how many were refreshed."""
     nb = nbfiles.read(path)
-    if not any(_checked(c) for c in nb.cells):
+    if not any(nbfiles.is_checked_output_cell(c) for c in nb.cells):
         return 0
     run = execute_in_kernel(copy.deepcopy(nb), cwd=Path(path).parent, timeout=timeout)
     n = 0
@@ -35,7 +31,7 @@ def refresh(path: Path, timeout: int = 120) -> int:
         if mine.cell_type == "code":
             mine.execution_count = None
             mine.outputs = []
-            if _checked(mine):
+            if nbfiles.is_checked_output_cell(mine):
                 # nbval only compares cells that look executed, so the reference keeps a count (always 1).
                 mine.execution_count = 1
                 mine.outputs = [o for o in done.outputs if o.get("output_type") in ("stream", "execute_result")]

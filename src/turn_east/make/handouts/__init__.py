@@ -9,6 +9,8 @@
 Output (``--out``, default ``build/``)::
 
     build/handouts/index.html                 course map linking every handout (date, data version)
+    build/handouts/glossary.html              every glossary term with its definition (linked from the index)
+    build/handouts/bibliography.html          the article, the scholarly works, the primary documents, all sources
     build/handouts/plotly.min.js              plotly.js, shipped once; handouts load it relatively
     build/handouts/plotly-geo-topojson.js     map outlines (from static/topojson/), loaded by handouts with a map
     build/handouts/student/<lesson>.html      leader cells dropped, questions without answers
@@ -35,6 +37,7 @@ nothing is rendered.
     postprocess.py  nbconvert exporter and preprocessors; the offline check
     assets.py       plotly.js and the map outlines beside the handouts
     index.py        handouts/index.html (a Jinja template)
+    reference.py    handouts/glossary.html and bibliography.html (a Jinja template)
     cli.py          `turn-east handouts`
 """
 

@@ -14,6 +14,7 @@ from turn_east import __version__
 from turn_east.make.files import write_atomic
 from turn_east.make.handouts.plan import COURSE_TITLE, Lesson
 from turn_east.make.handouts.postprocess import TEMPLATES_DIR
+from turn_east.make.handouts.reference import PAGES
 
 COPIES = (("student", "Student"), ("leader", "Leader"))
 
@@ -51,7 +52,8 @@ def write_index(out: Path, lessons: list[Lesson], version: str) -> Path:
     page = env.get_template("course-index.html.j2").render(
         course_title=COURSE_TITLE, today=_dt.date.today().isoformat(), version=version or "unknown",
         course_version=__version__,
-        rows=rows, cohort=cohort)
+        rows=rows, cohort=cohort,
+        pages=[{"href": name, "label": label} for name, label in PAGES if (handouts / name).exists()])
     index = handouts / "index.html"
     write_atomic(index, page)
     return index

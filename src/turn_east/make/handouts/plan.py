@@ -268,6 +268,8 @@ class Job:
     paper: str = "a4"        # a key of PAPER_SIZES
     self_contained: bool = False  # plotly.js and the map outlines inlined: one file to e-mail or upload
     fingerprint: str = ""    # what the execution depends on (turn_east.make.fingerprint), recorded in it
+    lesson_titles: tuple = ()  # ((lesson id, title), ...): a link showing a file name shows the title
+    glossary: tuple = ()     # ((term id, "term: definition"), ...): hover text of the terms a lesson marks
 
 
 def _rel(target: Path, start: Path) -> str:
@@ -280,8 +282,15 @@ def _fingerprint(notebook: Path, parameters: dict, data_dir) -> str:
     return execution_fingerprint(notebook, parameters, data_dir)
 
 
+def glossary_hovers(course: Course) -> tuple:
+    """((term id, "Term: definition"), ...) from glossary.csv, for the handouts' hover text."""
+    return tuple((str(i), f"{t}: {d}") for i, t, d in zip(course.glossary["id"], course.glossary["term"],
+                                                           course.glossary["definition"]))
+
+
 def build_jobs(lessons, audiences, out: Path, params: dict, *, cohort=None, pdf=False, chromium="",
-               data_version="", lesson_ids=(), paper="a4", self_contained=False, data_dir=None) -> list[Job]:
+               data_version="", lesson_ids=(), paper="a4", self_contained=False, data_dir=None,
+               lesson_titles=(), glossary=()) -> list[Job]:
     handouts = out / "handouts"
     plotly_js = handouts / "plotly.min.js"
     index = handouts / "index.html"
@@ -301,7 +310,9 @@ def build_jobs(lessons, audiences, out: Path, params: dict, *, cohort=None, pdf=
                    index_url=_rel(index, html_dir), footer=footer, pdf=pdf, chromium=chromium, paper=paper,
                    self_contained=self_contained,
                    lesson_ids=tuple(lesson_ids) or tuple(ls.id for ls in lessons),
-                   fingerprint=_fingerprint(lesson.notebook, injected, data_dir))
+                   fingerprint=_fingerprint(lesson.notebook, injected, data_dir),
+                   lesson_titles=tuple(lesson_titles) or tuple((ls.id, ls.title) for ls in lessons),
+                   glossary=tuple(glossary))
 
     for lesson in lessons:
         for audience in audiences:
@@ -370,7 +381,8 @@ def make_plan(args) -> Plan:
     jobs = build_jobs(lessons, audiences, out, injected, cohort=cohort, pdf=args.pdf, chromium=chromium,
                       data_version=course.version, lesson_ids=[ls.id for ls in all_lessons],
                       paper=getattr(args, "paper", "a4"), self_contained=getattr(args, "self_contained", False),
-                      data_dir=course.data_dir)
+                      data_dir=course.data_dir,
+                      lesson_titles=[(ls.id, ls.title) for ls in all_lessons], glossary=glossary_hovers(course))
     return with_jobs(Plan(jobs, course, all_lessons, lessons, audiences, cohort, out, args.jobs), jobs)
 
 

@@ -5,6 +5,9 @@ that nothing would load from the internet.
 * ``DropNoise`` (a preprocessor) drops stderr streams (warnings) and the parameters cells;
 * links to lesson notebooks point at their handouts (``03_x.ipynb`` -> ``03_x.html``, same folder); a
   link to any other notebook (an exercise, the chart gallery) keeps its text but loses the dead link.
+  A link whose text is a notebook's file name reads as the lesson's title instead;
+* a glossary term a lesson marks (``[APEC](#glossary-apec)``) gets its definition from ``glossary.csv`` as
+  the link's title, so a reader sees it on hover; the link still jumps to the lesson's glossary entry.
   This happens where nbconvert turns a Markdown link into HTML (the exporter's Markdown renderer), on
   the parsed link: a preprocessor rewriting the Markdown source could not keep the text in a
   ``<span>``, since nbconvert passes each inline HTML tag through BeautifulSoup on its own when it
@@ -23,6 +26,8 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "handout"
 NOTEBOOK_REF = '<span class="te-notebook-ref" title="a notebook in the course repository">{text}</span>'
 
+_GLOSSARY_URL = re.compile(r"^#glossary-(?P<id>[a-z0-9][a-z0-9-]*)$")
+_FILE_NAME_TEXT = re.compile(r"^(?:<code>)?(?:notebooks/)?(?P<stem>[0-9]{2}_[a-z0-9_]+)\.ipynb(?:</code>)?$")
 _NOTEBOOK_URL = re.compile(r"^(?![a-z][a-z0-9+.-]*:)(?P<folder>[^#]*?)(?P<stem>[^/#]+)\.ipynb(?P<anchor>#.*)?$", re.I)
 
 
@@ -90,11 +95,19 @@ def _exporter_class():
     class HandoutRenderer(IPythonRenderer):
         """nbconvert's Markdown renderer, with links to notebooks pointed at handouts (see notebook_link)."""
 
-        def __init__(self, *args, lesson_ids=(), **kwargs):
+        def __init__(self, *args, lesson_ids=(), lesson_titles=None, glossary=None, **kwargs):
             super().__init__(*args, **kwargs)
             self.lesson_ids = tuple(lesson_ids)
+            self.lesson_titles = dict(lesson_titles or {})
+            self.glossary = dict(glossary or {})
 
         def link(self, text, url, title=None):
+            term = _GLOSSARY_URL.match(url or "")
+            if term and term["id"] in self.glossary and not title:
+                return super().link(text, url, self.glossary[term["id"]])
+            named = _FILE_NAME_TEXT.match(text.strip())
+            if named and named["stem"] in self.lesson_titles:
+                text = self.lesson_titles[named["stem"]]
             target = notebook_link(url, self.lesson_ids)
             if target is None:
                 return super().link(text, url, title)
@@ -112,6 +125,7 @@ def _exporter_class():
                 escape=False, attachments=cell.get("attachments", {}), embed_images=self.embed_images,
                 path=resources.get("metadata", {}).get("path", ""), anchor_link_text=self.anchor_link_text,
                 exclude_anchor_links=self.exclude_anchor_links, lesson_ids=resources.get("te_lesson_ids", ()),
+                lesson_titles=resources.get("te_lesson_titles"), glossary=resources.get("te_glossary"),
                 **self.lexer_options)
             return MarkdownWithMath(renderer=renderer).render(source)
 

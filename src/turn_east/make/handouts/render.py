@@ -24,6 +24,7 @@ from turn_east.make.execute import Kernels, execute_notebook
 from turn_east.make.files import FILE_MODE, atomic_path, folder_lock, write_atomic
 from turn_east.make.handouts.assets import install_plotly_js
 from turn_east.make.handouts.index import write_index
+from turn_east.make.handouts.reference import write_reference_pages
 from turn_east.make.handouts.plan import COURSE_TITLE, PAPER_SIZES, Job, Plan
 from turn_east.make.handouts.postprocess import exporter, external_references, make_offline
 from turn_east.paths import html_has_map
@@ -130,6 +131,7 @@ def _export(job: Job, nb) -> str:
                   for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
     resources = {"metadata": {"name": job.title}, "plotly_js_url": job.plotly_url,
                  "geo_js_url": job.geo_url if has_map else "", "te_lesson_ids": list(job.lesson_ids),
+                 "te_lesson_titles": dict(job.lesson_titles), "te_glossary": dict(job.glossary),
                  "te_self_contained": job.self_contained, "te_course": COURSE_TITLE,
                  "te_index_url": "" if job.self_contained else job.index_url, "te_footer": job.footer,
                  "te_audience_label": "Seminar leader's copy" if job.audience == "leader" else "Student handout",
@@ -271,5 +273,6 @@ def render_all(p: Plan, *, progress=None, warmup: str = WARMUP, fork: bool = Tru
                     f.cancel()
                 raise
         wall = time.perf_counter() - t0
+        write_reference_pages(p.out, p.course)
         write_index(p.out, p.all_lessons, p.course.version)
     return [results[j] for j in p.jobs], wall
