@@ -60,7 +60,7 @@ def wrap_table(table: str, *, notebook: str, csv: str = "", limit: int = PRINT_R
         return f'<tr class="te-print-cut"{attrs}>'
 
     cut = table[:body.start(2)] + _ROW.sub(mark, body.group(2)) + table[body.end(2):]
-    where = f"the lesson notebook <code>{html.escape(notebook)}</code>"
+    where = f"the lesson's notebook (<em>{html.escape(notebook)}</em>)" if notebook else "the lesson's notebook"
     if csv:
         where += f" or the course's data file <code>data/{html.escape(csv)}</code>"
     return (f'<div class="te-table" role="region" tabindex="0" aria-label="Table with {rows} rows (scrolls)">'
@@ -80,8 +80,8 @@ def preprocessor_class():
     from nbconvert.preprocessors import Preprocessor
 
     class LongTables(Preprocessor):
-        """Box and cut the long DataFrame tables of code outputs (``resources["te_notebook"]`` names the
-        lesson notebook)."""
+        """Box and cut the long DataFrame tables of code outputs (``resources["te_notebook"]`` is the
+        lesson's title, as readers know the notebook)."""
 
         def preprocess(self, nb, resources):
             notebook = resources.get("te_notebook", "")
