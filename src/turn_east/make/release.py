@@ -13,7 +13,7 @@ What stays out or is changed:
 * ``solutions/`` (and with it the model answers and rubrics), ``docs/``, ``benchmarks/``, ``deploy/``;
 * every cell tagged ``leader`` (leader notes), from the lessons and the exercises; notebook outputs (the
   git filter's :func:`~turn_east.make.gitfilter.clean`: only the reference outputs of
-  ``# NBVAL_CHECK_OUTPUT`` cells stay, which hold counts from the data);
+  checked cells (tag ``nbval-check-output``) stay, which hold counts from the data);
 * the quiz bank is sealed (:mod:`turn_east.quiz.seal`): ``data/questions.csv`` holds salted hashes of the
   answers and the answer, explanation and feedback encrypted, and ``data/datapackage.json`` marks it
   sealed, so the quiz engine knows (``Course.sealed``) and ``turn-east validate`` accepts it.
