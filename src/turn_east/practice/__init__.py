@@ -27,10 +27,11 @@ Exercises are generated from the solutions by ``turn-east exercises`` and copied
 folder by ``turn-east workspace`` (``turn_east.make.exercises``, ``turn_east.make.workspace``).
 """
 
+from turn_east.practice import tasks  # noqa: F401  (importing it declares every lesson's tasks)
 from turn_east.practice.intercoder import Agreement, agreement
-from turn_east.practice.checks import CheckResult, Practice, Progress, tasks_for
+from turn_east.practice.checks import CheckResult, Practice, Progress
 from turn_east.practice.coding import Collected, coding_rows, coding_sheet, collect_codings, read_coding
-from turn_east.practice.registry import KINDS, Task
+from turn_east.practice.registry import KINDS, Task, tasks_for
 
 __all__ = ["Agreement", "CheckResult", "Collected", "KINDS", "Practice", "Progress", "Task", "agreement",
            "coding_rows", "coding_sheet", "collect_codings", "read_coding", "tasks_for"]

@@ -16,14 +16,8 @@ from dataclasses import dataclass
 
 from turn_east.data import Course
 from turn_east.errors import PracticeError
-from turn_east.practice import tasks  # noqa: F401  (declares every lesson's tasks)
 from turn_east.practice.coding import CODING_MIME, CodingSheet, coding_payload, coding_sheet
-from turn_east.practice.registry import REGISTRY, Task
-
-
-def tasks_for(lesson: str) -> dict[str, Task]:
-    """The tasks declared for practice notebook ``lesson``, by id ({} when it has none)."""
-    return dict(REGISTRY.get(lesson, {}))
+from turn_east.practice.registry import REGISTRY, Task, tasks_for
 
 
 STATUS_TEXT = {"pass": "Correct", "fail": "Not yet", "unanswered": "Not answered yet"}

@@ -27,6 +27,7 @@ import pandas as pd
 
 from turn_east import nbfiles
 from turn_east.data import format_date
+from turn_east.practice.registry import tasks_for
 
 CODING_MIME = "application/vnd.turn-east.coding+json"
 FIELDS = ("goldstein", "stage", "motives")
@@ -339,7 +340,6 @@ _CHECK = re.compile(r"""practice\.check\(\s*["'](t\d+)["']\s*,\s*(\w+)\s*\)""")
 
 
 def _coding_task_ids(lesson: str) -> set[str]:
-    from turn_east.practice.checks import tasks_for  # (checks imports the task modules, which import this one)
     return {tid for tid, t in tasks_for(lesson).items() if t.kind == "coding"}
 
 

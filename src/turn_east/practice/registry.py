@@ -38,3 +38,10 @@ def task(lesson: str, task_id: str, title: str, kind: str = "drill"):
         REGISTRY.setdefault(lesson, {})[task_id] = Task(lesson, task_id, title, fn, kind)
         return fn
     return wrap
+
+
+def tasks_for(lesson: str) -> dict[str, Task]:
+    """The tasks declared for practice notebook ``lesson``, by id ({} when it has none). The lesson modules
+    declare them when ``turn_east.practice`` is imported (its ``__init__`` imports ``practice.tasks``), which
+    Python does before any module of the package runs."""
+    return dict(REGISTRY.get(lesson, {}))
