@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -307,16 +308,36 @@ def test_install_in_a_checkout_git_refuses_warns_and_lets_the_set_up_go_on(tmp_p
 
 def test_install_uses_the_checkouts_own_venv_by_a_relative_path_and_is_idempotent(repo):
     venv_python = repo / ".venv" / "bin" / "python"
-    assert gitfilter.filter_command(repo, str(venv_python)) == ".venv/bin/python -m turn_east.make.gitfilter"
+    cmd = gitfilter.filter_command(repo, str(venv_python))
+    assert ".venv/bin/python -m turn_east.make.gitfilter" in cmd and str(repo) not in cmd
     assert gitfilter.filter_command(repo, "/opt/my env/bin/python") == "'/opt/my env/bin/python' -m turn_east.make.gitfilter"
     git(repo, "config", f"filter.{FILTER}.required", "true")
     out = io.StringIO()
     assert gitfilter.install(cwd=repo, python=str(venv_python), out=out) == 0
-    assert git(repo, "config", f"filter.{FILTER}.process").stdout.strip() == ".venv/bin/python -m turn_east.make.gitfilter process"
+    assert git(repo, "config", f"filter.{FILTER}.process").stdout.strip() == f"{cmd} process"
     assert git(repo, "config", f"filter.{FILTER}.required", check=False).returncode == 1, \
         "a required filter would make checkouts fail wherever .venv is missing"
     again = io.StringIO()
     assert gitfilter.install(cwd=repo, python=str(venv_python), out=again) == 0 and again.getvalue() == ""
+
+
+def test_a_checkout_without_its_venv_keeps_git_working_and_says_why(repo):
+    """A deleted .venv (or a fresh `git worktree add`): git must not die with "the remote end hung up"."""
+    assert gitfilter.install(cwd=repo, python=str(repo / ".venv" / "bin" / "python"), out=io.StringIO()) == 0
+    assert not (repo / ".venv").exists()
+    (repo / "src" / "turn_east" / "make").mkdir(parents=True)
+    shutil.copy(ROOT / gitfilter.FALLBACK, repo / gitfilter.FALLBACK)  # as in every checkout of the course
+    path = repo / LESSON
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    nb["cells"][0]["source"] = "# Edited\n"
+    path.write_text(json.dumps(nb, indent=1), encoding="utf-8")
+    status = git(repo, "status", "--short", check=False)
+    assert status.returncode == 0, status.stderr
+    assert LESSON in status.stdout
+    added = git(repo, "add", "-A", check=False)
+    assert added.returncode == 0 and "hung up" not in added.stderr, added.stderr
+    assert "needs the course's .venv" in added.stderr and "make venv" in added.stderr
+    assert "# Edited" in git(repo, "show", f":{LESSON}").stdout
 
 
 @needs_git

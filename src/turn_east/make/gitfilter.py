@@ -47,8 +47,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from turn_east.nbfiles import is_checked_output_cell
-
 FILTER = "nbstripout"  # the driver name nbstripout uses, so `nbstripout --status` recognises it
 KERNEL_DISPLAY_NAMES = {"python3": "Python 3"}  # the kernelspec label every course notebook commits
 # nbstripout's default extra keys (its command line adds them; the library does not), and
@@ -85,6 +83,7 @@ def clean(text: str, path: str = "<stdin>") -> str:
     from nbstripout import strip_output
 
     from turn_east import nbfiles
+    from turn_east.nbfiles import is_checked_output_cell
 
     try:
         nb = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
@@ -168,9 +167,13 @@ def _write_content(stream, data: bytes) -> None:
     stream.write(FLUSH)
 
 
-def serve(stdin, stdout, stderr=sys.stderr) -> int:
+def serve(stdin, stdout, stderr=sys.stderr, available: bool = True) -> int:
     """Answer git's clean requests until git closes the pipe. Smudge is not offered (checkout writes
-    the blob as it is), so checking out never needs this process."""
+    the blob as it is), so checking out never needs this process.
+
+    ``available=False`` (no .venv: see :func:`filter_command`) answers every request with an error
+    status, which git, as the filter is not ``required``, takes as "store the file as it is": git keeps
+    working, and saved outputs show as changes until `make venv` brings the filter back."""
     welcome = _read_lines(stdin)
     if welcome[:1] != ["git-filter-client"] or "version=2" not in welcome:
         raise ProtocolError(f"expected git-filter-client version=2, got {welcome}")
@@ -185,6 +188,10 @@ def serve(stdin, stdout, stderr=sys.stderr) -> int:
             return 0
         content = _read_content(stdin)
         path = request.get("pathname", "<unknown>")
+        if not available:
+            _write_lines(stdout, "status=error")
+            stdout.flush()
+            continue
         try:
             if request.get("command") != "clean":
                 raise NotebookError(f"{path}: unsupported filter command {request.get('command')!r}")
@@ -220,16 +227,26 @@ def git_toplevel(cwd=None) -> Path | None:
     return Path(done.stdout.decode().strip())
 
 
+FALLBACK = "src/turn_east/make/gitfilter.py"  # run by path with the system's python3 when .venv is missing
+
+
 def filter_command(top: Path, python: str | None = None) -> str:
     """How git starts this module: the checkout's own .venv by a relative path (git runs filters from
-    the top of the work tree, so every git worktree uses its own .venv), else this interpreter."""
+    the top of the work tree, so every git worktree uses its own .venv), else this interpreter.
+
+    With .venv, the command is wrapped so that a checkout whose .venv is missing (deleted, or a fresh
+    ``git worktree add``) does not make every git command fail ("the remote end hung up"): this file
+    then runs with the system's python3, needs nothing but the standard library, warns once and
+    lets git store notebooks as they are (:func:`serve` with ``available=False``)."""
     exe = Path(python or sys.executable)
     try:
         rel = exe.absolute().relative_to(top.absolute() / ".venv")
-        runner = shlex.quote(str(Path(".venv") / rel))
     except ValueError:
-        runner = shlex.quote(str(exe.absolute()))
-    return f"{runner} -m turn_east.make.gitfilter"
+        return f"{shlex.quote(str(exe.absolute()))} -m turn_east.make.gitfilter"
+    runner = shlex.quote(str(Path(".venv") / rel))
+    script = (f"if [ -x {runner} ]; then exec {runner} -m turn_east.make.gitfilter \"$@\"; "
+              f"else exec python3 {FALLBACK} unavailable \"$@\"; fi")
+    return f"sh -c {shlex.quote(script)} turn-east-filter"
 
 
 def wanted_config(top: Path, python: str | None = None) -> dict[str, str]:
@@ -353,6 +370,13 @@ def refresh_after_save(os_path=None, model=None, contents_manager=None, **kwargs
 def main(argv=None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     command = args[0] if args else ""
+    if command == "unavailable":  # started by path without .venv: see filter_command
+        print("turn-east: the notebook filter needs the course's .venv, which is missing here; notebooks go "
+              "into git as they are until you run `make venv`", file=sys.stderr)
+        if args[1:2] == ["process"]:
+            return serve(sys.stdin.buffer, sys.stdout.buffer, available=False)
+        sys.stdout.buffer.write(sys.stdin.buffer.read())  # the one-shot clean: the file as it is
+        return 0
     if command == "clean":
         path = args[1] if len(args) > 1 else "<stdin>"
         try:
