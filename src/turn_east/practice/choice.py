@@ -94,8 +94,16 @@ def needs_pairs(*pairs, any_of: bool = False) -> Need:
         names, order = course.actor_names, {a: i for i, a in enumerate(course.actor_ids)}
         shown = [" \u2013 ".join(names.get(a, a) for a in sorted(p, key=lambda x: (order.get(x, 99), x))) for p in missing]
         return (f"Your {info.chart} figure does not show {', '.join(shown)}, which the question is about"
-                + (" (one of them is enough)" if any_of else "") + ": pass the pairs you need with pairs=.")
+                + (" (one of them is enough)" if any_of else "") + ": " + PASS_PAIRS.get(info.chart, PASS_PAIRS[""]))
     return need
+
+
+# How each chart is told which pairs to draw (a hint must name an argument the function has).
+PASS_PAIRS = {
+    "relations_heatmap": ("pass the actors you need with actors= (the heatmap draws every pair among them, or with one "
+                          "actor every pair that involves it)."),
+    "": "pass the pairs you need with pairs=, a list of two-code tuples: pairs=[(\"A\", \"B\"), ...].",
+}
 
 
 def needs_actors(*actors) -> Need:

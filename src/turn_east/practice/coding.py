@@ -209,6 +209,13 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
+def _new_year_boundary(course, one: str, other: str) -> bool:
+    """Whether the later of two neighbouring periods starts on 1 January (the boundary follows the calendar)."""
+    later = max(one, other, key=course.periods.index)
+    start = course.stage_spans.get(later, (None, None))[0]
+    return start is not None and (start.month, start.day) == (1, 1)
+
+
 def _explain(event, mine, course) -> tuple[bool, list[str]]:
     """Whether one event's coding is accepted, and one sentence (or two) per field."""
     ok, notes = True, []
@@ -224,8 +231,10 @@ def _explain(event, mine, course) -> tuple[bool, list[str]]:
         else:
             near = stage is not None and abs(course.periods.index(mine["stage"]) - course.periods.index(stage)) == 1
             notes.append(f"Stage: you have {mine['stage']}"
-                         + (", the neighbouring stage: check the boundaries in stages.csv, which do not follow "
-                            "calendar years" if near else "") + ". " + _sentence(event.stage_why))
+                         + (", the neighbouring stage: check the boundaries in stages.csv"
+                            + ("" if _new_year_boundary(course, mine["stage"], stage) else
+                               ", which do not follow calendar years") if near else "")
+                         + ". " + _sentence(event.stage_why))
     g, want = mine["goldstein"], float(event.goldstein)
     if g is None:
         ok = False
