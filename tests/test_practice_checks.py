@@ -486,6 +486,7 @@ for _lesson in LESSONS:
             WRONG.append((_lesson, _tid, (lambda name: lambda c, ns: _fig(c, name))(_chart), ["not a defensible choice"]))
     WRONG.append((_lesson, _tid, (lambda f: lambda c, ns: f(c))(INCOMPLETE[_lesson][0]), INCOMPLETE[_lesson][1]))
     WRONG.append((_lesson, _tid, lambda c, ns: "tone_by_stage", ["figure itself"]))
+    WRONG.append((_lesson, _tid, lambda c, ns: charts.tone_by_stage, ["call it"]))
 
 
 def test_a_missing_pair_hint_names_an_argument_the_chart_has(course):
@@ -495,6 +496,20 @@ def test_a_missing_pair_hint_names_an_argument_the_chart_has(course):
     for chart in ("relations_heatmap", "tone_by_stage", "activity_by_stage"):
         arg = re.search(r"with (\w+)=", PASS_PAIRS.get(chart, PASS_PAIRS[""])).group(1)
         assert arg in inspect.signature(getattr(charts, chart)).parameters, (chart, arg)
+
+
+def test_a_choice_never_says_an_actor_is_missing_from_a_chart_that_draws_it(course):
+    """An option's reason that says an actor "is not in it" must be true of the chart as the course draws it."""
+    from turn_east.practice.choice import figure_info
+    names = {name: aid for aid, name in course.actor_full_names.items()} | {n: a for a, n in course.actor_names.items()}
+    for lesson in LESSONS:
+        for chart, option in _choice_options(lesson).items():
+            for clause in re.split(r"[;,.:]", option.why):
+                if not re.search(r"\bnot in it\b|\bneither\b.*\bis in it\b", clause):
+                    continue
+                drawn = figure_info(_fig(course, chart), course).actors
+                said_missing = {aid for name, aid in names.items() if name in clause}
+                assert said_missing and not (said_missing & drawn), (lesson, chart, clause, sorted(drawn))
 
 
 def test_the_epilogue_reports_are_the_pairs_epilogue_events(course):

@@ -132,6 +132,9 @@ def check_choice(answer, course, options: dict[str, Option], *, question: str) -
     if isinstance(answer, str):
         return False, ("Build the figure itself with the chart function you chose (e.g. fig = charts.<name>(course, ...)) "
                        "and put the figure here, not its name.")
+    if callable(answer) and not isinstance(answer, go.Figure):
+        return False, ("You gave the chart function itself, not a figure: call it with the course and the arguments "
+                       "you need (fig = charts.<name>(course, ...)) and put the figure here.")
     if not isinstance(answer, go.Figure):
         return False, (f"Expected a plotly Figure built with turn_east.charts, got {type(answer).__name__}. "
                        "Assign the figure itself, not fig.show().")

@@ -172,9 +172,8 @@ CHOICE = {
                                 (needs_pairs(*PAIRS),)),
     "relations_network": Option(True, MEASURES["relations_network"] + " (step the slider from Stage Four to the "
                                                                       "epilogue)"),
-    "strategic_triangle": Option(True, "the coded scores of the Russia-China-United States triangle, with North Korea "
-                                       "placed by its ties to each corner (step the slider from Stage Four to the "
-                                       "epilogue)"),
+    "strategic_triangle": Option(True, MEASURES["strategic_triangle"] + " (step the slider from Stage Four to the "
+                                                                       "epilogue)"),
     "tone_by_stage": Option(True, MEASURES["tone_by_stage"] + "; a stage in which a pair has no events has no point, "
                                                               "so check how many events each point rests on",
                             (needs_pairs(*PAIRS),)),
