@@ -353,6 +353,7 @@ WRONG = [
     ("06_epilogue_after_the_article", "t2", lambda c, ns: _w06_scores(c, "epilogue", label=lambda r: r["id"])
      - _w06_scores(c, "stage-4", label=lambda r: r["id"]), ["relation ids"]),
     ("06_epilogue_after_the_article", "t2", lambda c, ns: ns["change"] != 0, MASK),
+    ("06_epilogue_after_the_article", "t2", lambda c, ns: _w06_scores(c, "Epilogue") - _w06_scores(c, "Stage Four"), ["period ids"]),
     # 06 t3
     ("06_epilogue_after_the_article", "t3", lambda c, ns: _w06_t3(c, sel=_ep(c)[_one(_ep(c), "RUS", "PRK")]), ["order"]),
     ("06_epilogue_after_the_article", "t3", lambda c, ns: _w06_t3(c, sel=_ep(c)[_one(_ep(c), "PRK", "RUS")]), ["order"]),
@@ -364,6 +365,7 @@ WRONG = [
     ("06_epilogue_after_the_article", "t3",
      lambda c, ns: _w06_t3(c, sel=ns["rus_prk"][ns["rus_prk"].date.dt.year == 2025]), ["into 2026"]),
     ("06_epilogue_after_the_article", "t3", lambda c, ns: _w06_t3(c, agg="sum"), ["mean"]),
+    ("06_epilogue_after_the_article", "t3", lambda c, ns: _w06_t3(c, sel=_ep(c)), ["all the epilogue's events"]),
     ("06_epilogue_after_the_article", "t3", lambda c, ns: _w06_t3(c, drop=NIS[1:]), ["all three"]),
     ("06_epilogue_after_the_article", "t3", lambda c, ns: dict(before=ns["nis_shift"]["after"], after=ns["nis_shift"]["before"]), SWAP),
     ("06_epilogue_after_the_article", "t3", lambda c, ns: _w06_t3(c, drop=["nis"]), SAME),

@@ -269,7 +269,11 @@ def _explain(event, mine, course) -> tuple[bool, list[str]]:
             notes.append("No motive tagged: tag the motives the event illustrates.")
     elif not set(got_m) & set(want_m):
         ok = False
-        notes.append(f"Motives: none of yours is one of the course's. {why}")
+        if got_m and not unsupported:
+            notes.append(f"Motives: {', '.join(got_m)} {'is' if len(got_m) == 1 else 'are'} defensible as a further "
+                         f"reading, but the event mainly illustrates another motive. {why}")
+        else:
+            notes.append(f"Motives: none of yours is one of the course's. {why}")
     elif unsupported:
         ok = False
         notes.append(f"Motives: {', '.join(unsupported)} is hard to defend for this event. {why}")

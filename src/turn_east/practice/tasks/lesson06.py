@@ -86,8 +86,11 @@ def _moved(course, *, sign=1, absolute=False, earlier="stage-4", later="epilogue
 def _moved_precheck(answer) -> str | None:
     """The two slips that leave a subtraction of two periods with nothing in it."""
     s, _ = as_series(answer)
-    if s is None or len(s) == 0:
+    if s is None:
         return None
+    if len(s) == 0:
+        return ("Your Series is empty: one of the two periods selected no rows. Check the period ids, 'stage-4' and "
+                "'epilogue', written as in the period column (not the titles 'Stage Four' or 'Epilogue').")
     if pd.api.types.is_bool_dtype(s.dtype):
         return ("Your values are True/False: that is the condition (which pairs changed), not the changes. Use it to "
                 "select from your Series of changes: changes[mask].")
@@ -133,6 +136,8 @@ def _tone(course, *, stage="epilogue", one_order=False, agg="mean", drop=REPORTS
         e = e[e["date"] >= _admission_day(course)]
 
     def mean(events):
+        if pair is None:
+            return float(events["goldstein"].agg(agg)) if len(events) else float("nan")
         if not listed:
             return pair_mean(events, *pair, one_order=one_order, agg=agg)
         sel = events[tagged(events["actors"], pair[0]) & tagged(events["actors"], pair[1])]["goldstein"]
@@ -155,6 +160,8 @@ def _l06_t3(course, answer):
                                              "takes the pair's events of the whole epilogue, from 1 January 2025."),
         (_tone(course, agg="sum"), SUM_HINT),
         (_tone(course, pair=("RUS", "KOR")), code_hint("KOR", "PRK", course)),
+        (_tone(course, pair=None), "You averaged all the epilogue's events; keep those whose main pair is Russia and "
+                                   "North Korea (actor_a/actor_b, either order)."),
     ]
     for k in (1, 2):
         for some in combinations(REPORTS, k):
