@@ -75,7 +75,9 @@ class Practice:
             raise PracticeError(f"{self.lesson} has no task {task_id!r}; its tasks are {', '.join(self.tasks)}")
         if answer is None or answer is Ellipsis:
             v = CheckResult(task_id, t.title, "unanswered",
-                        "Replace None with your answer in the cell above, run it, then run this check again.")
+                        "Replace None with your answer in the cell above, run it, then run this check again."
+                        + (" (fig.show() returns None: assign the figure itself, fig = charts.<name>(course, ...).)"
+                           if t.kind == "choice" else ""))
         else:
             try:
                 ok, message = t.checker(self.course, answer)

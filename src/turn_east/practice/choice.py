@@ -94,8 +94,16 @@ def needs_pairs(*pairs, any_of: bool = False) -> Need:
         names, order = course.actor_names, {a: i for i, a in enumerate(course.actor_ids)}
         shown = [" \u2013 ".join(names.get(a, a) for a in sorted(p, key=lambda x: (order.get(x, 99), x))) for p in missing]
         return (f"Your {info.chart} figure does not show {', '.join(shown)}, which the question is about"
-                + (" (one of them is enough)" if any_of else "") + ": pass the pairs you need with pairs=.")
+                + (" (one of them is enough)" if any_of else "") + ": " + PASS_PAIRS.get(info.chart, PASS_PAIRS[""]))
     return need
+
+
+# How each chart is told which pairs to draw (a hint must name an argument the function has).
+PASS_PAIRS = {
+    "relations_heatmap": ("pass the actors you need with actors= (the heatmap draws every pair among them, or with one "
+                          "actor every pair that involves it)."),
+    "": "pass the pairs you need with pairs=, a list of two-code tuples: pairs=[(\"A\", \"B\"), ...].",
+}
 
 
 def needs_actors(*actors) -> Need:
@@ -124,6 +132,9 @@ def check_choice(answer, course, options: dict[str, Option], *, question: str) -
     if isinstance(answer, str):
         return False, ("Build the figure itself with the chart function you chose (e.g. fig = charts.<name>(course, ...)) "
                        "and put the figure here, not its name.")
+    if callable(answer) and not isinstance(answer, go.Figure):
+        return False, ("You gave the chart function itself, not a figure: call it with the course and the arguments "
+                       "you need (fig = charts.<name>(course, ...)) and put the figure here.")
     if not isinstance(answer, go.Figure):
         return False, (f"Expected a plotly Figure built with turn_east.charts, got {type(answer).__name__}. "
                        "Assign the figure itself, not fig.show().")

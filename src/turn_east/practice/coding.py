@@ -7,8 +7,9 @@ course's and explains every difference with the course's one-line reasons.
     rows = coding_rows(answer, coder="ana", course=course)   # one row per event, for agreement()
     found = collect_codings("submissions/", course=course)   # every coding in a folder of notebooks or CSVs
 
-An answer is a dict keyed by event id, ``{"<event id>": {"goldstein": <-10..10>, "stage": "<period id>",
-"motives": ["<motive id>", ...]}, ...}``, or a DataFrame with one row per event (index or an ``id``/``event`` column).
+An answer is a dict keyed by event id, ``{"<event id>": {"goldstein": <-10..10>, "stage": "<stage id>",
+"motives": ["<motive id>", ...]}, ...}`` (never a real coding here: a student release ships this file), or a
+DataFrame with one row per event (index or an ``id``/``event`` column).
 Motives may be a list, a ;-separated string as in the CSV files, or one id; motive titles and stage titles are
 accepted too.
 """
@@ -210,6 +211,13 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
+def _new_year_boundary(course, one: str, other: str) -> bool:
+    """Whether the later of two neighbouring periods starts on 1 January (the boundary follows the calendar)."""
+    later = max(one, other, key=course.periods.index)
+    start = course.stage_spans.get(later, (None, None))[0]
+    return start is not None and (start.month, start.day) == (1, 1)
+
+
 def _explain(event, mine, course) -> tuple[bool, list[str]]:
     """Whether one event's coding is accepted, and one sentence (or two) per field."""
     ok, notes = True, []
@@ -225,8 +233,10 @@ def _explain(event, mine, course) -> tuple[bool, list[str]]:
         else:
             near = stage is not None and abs(course.periods.index(mine["stage"]) - course.periods.index(stage)) == 1
             notes.append(f"Stage: you have {mine['stage']}"
-                         + (", the neighbouring stage: check the boundaries in stages.csv, which do not follow "
-                            "calendar years" if near else "") + ". " + _sentence(event.stage_why))
+                         + (", the neighbouring stage: check the boundaries in stages.csv"
+                            + ("" if _new_year_boundary(course, mine["stage"], stage) else
+                               ", which do not follow calendar years") if near else "")
+                         + ". " + _sentence(event.stage_why))
     g, want = mine["goldstein"], float(event.goldstein)
     if g is None:
         ok = False
@@ -261,7 +271,11 @@ def _explain(event, mine, course) -> tuple[bool, list[str]]:
             notes.append("No motive tagged: tag the motives the event illustrates.")
     elif not set(got_m) & set(want_m):
         ok = False
-        notes.append(f"Motives: none of yours is one of the course's. {why}")
+        if got_m and not unsupported:
+            notes.append(f"Motives: {', '.join(got_m)} {'is' if len(got_m) == 1 else 'are'} defensible as a further "
+                         f"reading, but the event mainly illustrates another motive. {why}")
+        else:
+            notes.append(f"Motives: none of yours is one of the course's. {why}")
     elif unsupported:
         ok = False
         notes.append(f"Motives: {', '.join(unsupported)} is hard to defend for this event. {why}")

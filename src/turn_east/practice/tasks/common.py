@@ -138,7 +138,8 @@ def drop_ids(events, ids):
 MEASURES = {
     "timeline": "every event as a point in time; it lists events but does not summarise them",
     "relations_network": "the course's coded relation score of every pair, one period at a time",
-    "strategic_triangle": "the coded scores of the Russia-China-United States triangle only",
+    "strategic_triangle": ("the coded scores of the Russia-China-United States triangle, with North Korea and India "
+                           "placed by their ties to each corner"),
     "northeast_asia_map": "where events took place, not who was warm or hostile to whom",
     "relations_heatmap": "the course's coded relation scores (-3 to +3), pair by period",
     "activity_by_stage": "how many events there were: how busy a stage or pair was, not how warm",

@@ -69,7 +69,8 @@ CHOICE = {
                                        "and North Korea had many events, mostly hostile)."),
     "timeline": Option(False, "it lists the events but does not summarise their tone, so the comparison is left to "
                               "your eye."),
-    "strategic_triangle": Option(False, "it shows Russia, China and the United States only; North Korea is not in it."),
+    "strategic_triangle": Option(True, MEASURES["strategic_triangle"] + ": North Korea's coded ties to Russia and to the "
+                                                                          "United States (step through the slider)"),
     "northeast_asia_map": Option(False, "it shows where events happened, not how warm they were."),
     "stage_motive_matrix": Option(False, "it counts motive tags; it says nothing about how a pair got on."),
 }

@@ -70,8 +70,9 @@ CHOICE = {
                                        "Korea was."),
     "relations_network": Option(False, "coded relation scores say how good relations were, not how present North "
                                        "Korea was."),
-    "strategic_triangle": Option(False, "it shows Russia, China and the United States only; the Koreas and Japan are "
-                                        "not in it."),
+    "strategic_triangle": Option(False, "it places North Korea by its coded ties to Russia, China and the United States, "
+                                        "but South Korea and Japan are not in it, and coded scores say how good relations "
+                                        "were, not how present North Korea was."),
     "northeast_asia_map": Option(False, "it shows where events happened, not whom they were about."),
     "stage_motive_matrix": Option(False, "it counts motive tags, not which countries took part."),
 }

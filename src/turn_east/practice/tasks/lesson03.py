@@ -63,8 +63,8 @@ CHOICE = {
     "tone_by_stage": Option(False, "it measures how warm each pair's events were, not how many there were."),
     "relations_heatmap": Option(False, "coded relation scores say how good relations were, not how busy."),
     "relations_network": Option(False, "coded relation scores say how good relations were, not how busy."),
-    "strategic_triangle": Option(False, "coded relation scores of the triangle say nothing about how busy a pair was, "
-                                        "and North Korea is not in it."),
+    "strategic_triangle": Option(False, "coded relation scores of the triangle (and of North Korea's ties to its "
+                                        "corners) say nothing about how busy a pair was."),
     "northeast_asia_map": Option(False, "it shows where events happened, not how many each pair had."),
     "stage_motive_matrix": Option(False, "it counts motive tags, not the events of a pair."),
 }

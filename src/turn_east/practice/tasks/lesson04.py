@@ -77,7 +77,8 @@ CHOICE = {
                                        "summits of 2018-2019."),
     "relations_network": Option(False, "coded relation scores for a whole period cannot show who took part in the "
                                        "summits of 2018-2019."),
-    "strategic_triangle": Option(False, "North Korea is not in it."),
+    "strategic_triangle": Option(False, "it gives coded scores for whole periods (North Korea placed by its ties to "
+                                        "the three powers), so it cannot show who met Kim Jong Un, or when."),
     "northeast_asia_map": Option(False, "it shows where events happened, not who was left out of them."),
     "stage_motive_matrix": Option(False, "it counts motive tags, not who took part."),
 }

@@ -56,7 +56,8 @@ CHOICE = {
     "activity_by_stage": Option(False, "it counts events: Russia had few events with South Korea, and a count cannot "
                                        "say whether they were friendly or hostile."),
     "timeline": Option(False, "it lists the events but does not summarise how the two relationships moved."),
-    "strategic_triangle": Option(False, "it shows Russia, China and the United States; neither Korea is in it."),
+    "strategic_triangle": Option(False, "it places North Korea by its ties to Russia, China and the United States, but "
+                                        "South Korea is not in it."),
     "northeast_asia_map": Option(False, "it shows where events happened, not how warm they were."),
     "stage_motive_matrix": Option(False, "it counts motive tags, not how a pair got on."),
 }

@@ -67,7 +67,8 @@ CHOICE = {
     "activity_by_stage": Option(False, "it counts events per stage, not where they took place."),
     "relations_heatmap": Option(False, "coded relation scores have no place."),
     "relations_network": Option(False, "coded relation scores have no place."),
-    "strategic_triangle": Option(False, "coded relation scores have no place, and North Korea is not in it."),
+    "strategic_triangle": Option(False, "it shows coded relation scores (North Korea placed by its ties to the three "
+                                        "powers), not where anything happened."),
     "stage_motive_matrix": Option(False, "it counts agenda tags per stage but cannot say where they happened."),
 }
 

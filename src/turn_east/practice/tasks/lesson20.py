@@ -77,7 +77,8 @@ CHOICE = {
     "relations_network": Option(True, "the course's coded Russia-North Korea score, period by period on the slider"),
     "timeline": Option(True, "the Russia-North Korea events in time, before and after February 2022",
                        (needs_events("the Russia-North Korea events", _rus_prk_events),)),
-    "strategic_triangle": Option(False, "North Korea is not in it."),
+    "strategic_triangle": Option(True, "the course's coded Russia-North Korea score, period by period on the slider, "
+                                       "as one of North Korea's ties to the three powers"),
     "northeast_asia_map": Option(False, "it shows where events happened, not whether North Korea mattered more."),
     "stage_motive_matrix": Option(False, "it counts motive tags over all events; it cannot isolate Russia and North "
                                          "Korea."),
