@@ -1,10 +1,12 @@
 """The website's pages that are not lessons, generated from the course data (MyST Markdown from the Jinja
-templates in ``templates/``): the home page, the course map, the glossary, the bibliography and the
-leader's overview. Nothing here lists the lessons by hand: they come from ``lessons.csv``.
+templates in ``templates/``): the home page, the course map, the syllabus, the primary documents, the
+glossary, the bibliography and the leader's overview. The glossary, bibliography and documents are the
+entries of :mod:`turn_east.make.reference`, which the handouts' reference pages show too. Nothing here lists
+the lessons by hand: they come from ``lessons.csv``.
 
-Each page function takes the :class:`turn_east.data.Course` and returns the page's text; :func:`pages`
-returns them all by file name, with the table of contents (Sphinx ``toctree`` s on the home page) that
-gives the site its navigation and its previous/next order.
+Each page function takes the :class:`turn_east.data.Course` and returns the page's text; :func:`toc` gives
+the table of contents (Sphinx ``toctree`` s on the home page) that makes the site's navigation and its
+previous/next order.
 """
 
 from __future__ import annotations
@@ -112,6 +114,7 @@ def _by_article(course: Course) -> tuple[list[str], list[str]]:
 def home(course: Course, lessons: list[LessonEntry], *, version: str, toc: list[dict], title: str) -> str:
     stages, extension = _by_article(course)
     return render("index.md.j2", title=title, lessons=lessons, stages=stages, extension=extension,
+                  documents=bool(reference.documents(course)),
                   actors=_number_word(len(course.relation_actor_ids)),
                   motives=list(course.motive_titles.values()), version=version,
                   data_version=course.version or "unknown", toc=toc, first=lessons[0] if lessons else None)

@@ -30,7 +30,7 @@ from docutils import nodes
 from docutils.transforms import Transform
 from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
-from sphinx.util.nodes import make_refnode
+from sphinx.util.osutil import relative_uri
 
 from turn_east.make.handouts.plan import GEO_JS
 from turn_east.make.site.lessons import html_ids
@@ -128,7 +128,7 @@ class OutputAnchorRefs(SphinxPostTransform):
     """``[text](other.ipynb#id)`` to an element of that page's HTML outputs becomes a link to it."""
 
     default_priority = 8  # before MyST's resolver (9), which knows only the pages' own targets
-    builders = ("html", "dirhtml", "singlehtml")
+    builders = ("html",)  # one file per page: a page's address is its name and the link suffix
 
     def run(self, **kwargs) -> None:
         known = self.env.__dict__.get("turn_east_output_ids", {})
@@ -138,9 +138,13 @@ class OutputAnchorRefs(SphinxPostTransform):
             target, anchor = node["reftarget"], node.get("reftargetid")
             if not anchor or anchor not in known.get(target, ()):
                 continue
+            suffix = self.config.html_link_suffix or self.config.html_file_suffix or ".html"
+            ref = nodes.reference("", "", internal=True,
+                                  refuri=f"{relative_uri(self.env.docname + suffix, target + suffix)}#{anchor}")
             inner = nodes.inline(node.astext(), "", classes=["std", "std-ref"])
             inner.extend(node[0].children)
-            node.replace_self(make_refnode(self.app.builder, self.env.docname, target, anchor, inner))
+            ref += inner
+            node.replace_self(ref)
 
 
 def visit_hidden_input(self, node):
