@@ -524,3 +524,17 @@ def test_output_ids_are_read_from_the_html_outputs():
     ]}
     assert site_build.output_ids(nb) == {"doc-a", "glossary-b"}
     assert site_lessons.html_ids('<a href="#x" data-id="no"><span id="yes">') == {"yes"}
+
+
+def test_a_term_marked_but_missing_from_the_lesson_s_glossary_is_named_with_the_fix():
+    warnings = [
+        "/x/build/site-work/student/src/lessons/06_epilogue.ipynb:60032: WARNING: 'myst' cross-reference target "
+        "not found: 'glossary-kursk' [myst.xref_missing]",
+        "/x/build/site-work/student/src/lessons/06_epilogue.ipynb:70001: WARNING: 'myst' cross-reference target "
+        "not found: 'glossary-apec' [myst.xref_missing]",
+        "/x/build/site-work/student/src/index.md:3: WARNING: 'myst' cross-reference target not found: 'nowhere'",
+    ]
+    assert site_build.warning_hints(warnings) == (
+        "\nnotebooks/06_epilogue.ipynb marks term(s) apec, kursk ([term](#glossary-<id>)) that its "
+        "ctx.glossary(...) cell does not list: add them there")
+    assert site_build.warning_hints(warnings[2:]) == ""

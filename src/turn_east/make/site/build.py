@@ -26,6 +26,7 @@ import datetime as _dt
 import io
 import json
 import os
+import re
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -239,6 +240,22 @@ def offline_problems(html: Path) -> list[str]:
     return problems
 
 
+_MISSING_TERM = re.compile(r"src/lessons/(?P<lesson>[^/:]+)\.ipynb:\d+: WARNING: 'myst' cross-reference target not "
+                           r"found: 'glossary-(?P<term>[^']+)'")
+
+
+def warning_hints(warnings: list[str]) -> str:
+    """What to do about the warnings a lesson's author can cause (a marked term its glossary cell lacks)."""
+    missing: dict[str, list[str]] = {}
+    for line in warnings:
+        m = _MISSING_TERM.search(line)
+        if m:
+            missing.setdefault(m.group("lesson"), []).append(m.group("term"))
+    return "".join(f"\nnotebooks/{lesson}.ipynb marks term(s) {', '.join(sorted(set(terms)))} "
+                   f"([term](#glossary-<id>)) that its ctx.glossary(...) cell does not list: add them there"
+                   for lesson, terms in missing.items())
+
+
 def publish(html: Path, dest: Path) -> None:
     """Replace ``dest`` with a copy of ``html`` in one rename (the old site is removed after)."""
     dest = Path(dest)
@@ -281,7 +298,7 @@ def build_site(args, *, config: SiteConfig, progress=None, log=print) -> SiteRes
         result.timings["sphinx"] = time.perf_counter() - t
         if warnings:
             raise SiteError(f"Sphinx reported {len(warnings)} problem(s); the site was not updated:\n"
-                            + "\n".join(warnings))
+                            + "\n".join(warnings) + warning_hints(warnings))
         problems = offline_problems(html)
         if problems:
             raise SiteError("pages would load from another host; the site was not updated:\n" + "\n".join(problems))
