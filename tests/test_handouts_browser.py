@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from turn_east.make import handouts
+from turn_east.make.handouts.reference import PAGES as REFERENCE_PAGES
 
 CHROMIUM = Path("/usr/bin/chromium")
 FIXTURES = Path(__file__).parent / "fixtures" / "handouts"
@@ -78,7 +79,11 @@ def figure_ids(page: str) -> list[str]:
 
 
 def handout_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*.html") if p.name != "index.html")
+    """The lesson handouts: every page but the index and the reference pages (glossary, bibliography), which
+    hold no chart (tests/test_handouts_reading_browser.py opens those)."""
+    reference = {name for name, _ in REFERENCE_PAGES}
+    return sorted(p for p in folder.rglob("*.html") if p.name != "index.html" and p.relative_to(folder).as_posix()
+                  not in reference)
 
 
 def test_every_chart_renders_with_a_clean_console(rendered, browser):

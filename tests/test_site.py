@@ -301,27 +301,40 @@ def test_command_line_mistakes_stop_before_anything_is_built(tmp_path, capsys):
     assert not (tmp_path / "site").exists() and not (tmp_path / "executed").exists()
 
 
-def test_documents_page_from_the_documents_table(course):
-    from types import SimpleNamespace as Doc
+def _doc(**fields):
+    from types import SimpleNamespace
 
-    doc = Doc(id="1961-ussr-dprk-treaty-art1", title="Treaty of 1961, Article 1", date=pd.Timestamp("1961-07-06"),
-              when="6 July 1961", issuer="USSR and DPRK", kind="treaty", text="reprint", text_note="The UNTS translation.",
-              excerpt="Should either of the Contracting Parties suffer *armed attack*", source_id="article",
-              citation="North Korea's Importance for Putin's \"Turn to the East\" (2024). Analytical article.", url=None,
-              purpose="The Cold War benchmark.", asks=("What does it oblige?", "What is missing?", "Return to alliance?"),
-              lessons=["05_stage_4_war_and_alliance", "99_not_a_lesson"])
-    later = Doc(**{**doc.__dict__, "id": "2024-treaty-art4", "title": "Treaty of 2024, Article 4",
-                   "date": pd.Timestamp("2024-06-19"), "text": "official", "text_note": "", "lessons": []})
-    text = pages.documents(Doc(documents_by_id={later.id: later, doc.id: doc}), pages.lesson_entries(course))
+    base = dict(id="1961-ussr-dprk-treaty-art1", title="Treaty of 1961, Article 1", date=pd.Timestamp("1961-07-06"),
+                when="6 July 1961", issuer="USSR and DPRK", kind="treaty", text="reprint",
+                text_note="The UNTS translation.", excerpt="The Parties declare ... Should either suffer *armed attack*",
+                source_id="article", citation="North Korea's Importance for Putin's \"Turn to the East\" (2024). "
+                                              "Analytical article.", url=None, purpose="The Cold War benchmark.",
+                asks=("What does it oblige?", "What is missing?", "Return to alliance?"),
+                lessons=["05_stage_4_war_and_alliance", "99_not_a_lesson"])
+    return SimpleNamespace(**{**base, **fields})
+
+
+def test_documents_page_from_the_documents_table(course):
+    from types import SimpleNamespace
+
+    doc = _doc()
+    later = _doc(id="2024-treaty-art4", title="Treaty of 2024, Article 4", date=pd.Timestamp("2024-06-19"),
+                 text="official", lessons=["02_stage_1_adjusting_to_asia"])
+    data = SimpleNamespace(documents_by_id={later.id: later, doc.id: doc})
+    shown = {"05_stage_4_war_and_alliance": {"doc-1961-ussr-dprk-treaty-art1", "glossary-kn-23"}}
+    text = pages.documents(data, pages.lesson_entries(course), shown)
     assert text.index("(document-1961-ussr-dprk-treaty-art1)=\n## Treaty of 1961, Article 1") < \
         text.index("## Treaty of 2024, Article 4")  # in date order
     assert "*USSR and DPRK, 6 July 1961.* Treaty. A reprint of the text. The UNTS translation." in text
-    assert "> Should either of the Contracting Parties suffer \\*armed attack\\*" in text
+    assert "> The Parties declare \\[…\\] Should either suffer \\*armed attack\\*\n\n*Source:*" in text  # a quotation, ended before its source
     assert "*Source:* {ref}`North Korea's Importance for Putin's \"Turn to the East\" (2024) <source-article>`." in text
     assert "1. What does it oblige?\n2. What is missing?\n3. Return to alliance?" in text
-    assert "**Read in:** [Stage Four: war and alliance (2022-2024)](lessons/05_stage_4_war_and_alliance.ipynb)." in text
+    # linked to the point of the lesson that shows it, or to the lesson's page when it shows it otherwise
+    assert ("**Read in:** [Stage Four: war and alliance (2022-2024)](lessons/05_stage_4_war_and_alliance.ipynb"
+            "#doc-1961-ussr-dprk-treaty-art1).") in text
+    assert "[Stage One: adjusting to Asia (2012 to early 2014)](lessons/02_stage_1_adjusting_to_asia.ipynb)." in text
     assert "99_not_a_lesson" not in text
-    assert pages.documents(Doc(), []) is None  # course data without documents.csv: no page
+    assert pages.documents(SimpleNamespace(), []) is None  # course data without documents.csv: no page
 
 
 def test_home_page_keeps_the_course_s_own_periods_apart_from_the_article_s(course):
@@ -337,13 +350,191 @@ def test_home_page_keeps_the_course_s_own_periods_apart_from_the_article_s(cours
     assert f"A course of {len(course.lessons)} lessons" in text and "version 9.9 of the course" in text
 
 
-def test_generated_pages_copy_nothing_from_the_article_and_no_garbled_phrase(course):
+def test_generated_pages_copy_nothing_from_the_article_and_no_garbled_phrase(course, syllabus_text):
+    """The text check of tests/test_textcheck.py (its word lists in tests/textcheck_data/) over every page
+    the site generates from the data."""
     from test_textcheck import PHRASES, copied_runs
 
     entries = pages.lesson_entries(course)
     texts = {"home": pages.home(course, entries, version="1", toc=[], title="T"),
              "course map": pages.course_map(course, entries), "glossary": pages.glossary(course, entries),
-             "bibliography": pages.bibliography(course), "leaders": pages.leaders(course, entries)}
+             "bibliography": pages.bibliography(course, documents_page=True), "leaders": pages.leaders(course, entries),
+             "documents": pages.documents(course, entries), "syllabus": syllabus_text}
     for name, text in texts.items():
         assert copied_runs(text) == [], name
         assert [p for p in PHRASES if p in text.lower()] == [], name
+
+
+# ------------------------------------------------------------------------------ the syllabus
+@pytest.fixture(scope="module")
+def syllabus_text(course):
+    entries = pages.lesson_entries(course)
+    return pages.syllabus(course, entries, notebooks={e.id: ROOT / "notebooks" / f"{e.id}.ipynb" for e in entries},
+                          exercises=site_build._exercises([e.id for e in entries]))
+
+
+def test_syllabus_has_a_week_per_lesson_with_its_objectives_readings_and_practice(course, syllabus_text):
+    from turn_east import nbfiles, reading
+
+    entries = pages.lesson_entries(course)
+    weeks = re.findall(r"^## Week (\d+): (.+)$", syllabus_text, flags=re.M)
+    assert weeks == [(str(i), pages.md(e.title)) for i, e in enumerate(entries, start=1)]
+    parts = re.split(r"^## Week \d+: .+$", syllabus_text, flags=re.M)[1:]
+    for e, part in zip(entries, parts):
+        assert f"**Lesson:** [{pages.md(e.title)}]({e.doc}.ipynb)" in part, e.id
+        assert f"({e.total} min in all)" in part, e.id
+        objectives = pages.section_items(nbfiles.read(ROOT / "notebooks" / f"{e.id}.ipynb"), "Learning objectives")
+        assert len(objectives) >= 3 and all(f"{i}. {o}" in part for i, o in enumerate(objectives, 1)), e.id
+        assert "](#glossary-" not in part and "(#" not in part, e.id  # a lesson's own links stay in the lesson
+        for r in reading.further_reading(course, e.id):
+            assert f"<source-{r.source_id}>`. {pages.md(r.note)}" in part, (e.id, r.source_id)
+        for d in course.documents_for(e.id):
+            assert f"](documents.md#document-{d.id})" in part, (e.id, d.id)
+        exercise = ROOT / "exercises" / f"{e.id}.ipynb"
+        if exercise.exists():
+            practice = pages.practice_of(nbfiles.read(exercise))
+            assert practice["tasks"] and f"<_exercises/{e.id}.ipynb>`" in part, e.id
+            assert all(t in part for t in practice["tasks"]), e.id
+        else:
+            assert "**Practice:**" not in part, e.id
+
+
+def test_objectives_are_the_numbered_items_under_their_heading():
+    nb = {"cells": [
+        {"cell_type": "markdown", "metadata": {}, "source": "# T\n\n## Learning objectives\n\nYou will:\n\n"
+                                                          "1. **Date** the [APEC](#glossary-apec) summit\n"
+                                                          "   to the month.\n2) Read [a treaty](x.ipynb).\n"},
+        {"cell_type": "markdown", "metadata": {"tags": ["leader"]}, "source": "3. A leader's aside."},
+        {"cell_type": "markdown", "metadata": {}, "source": "3. Weigh the claim.\n\n## Time\n\n1. Not an objective."},
+    ]}
+    assert pages.section_items(nb, "Learning objectives") == [
+        "**Date** the APEC summit to the month.", "Read a treaty.", "Weigh the claim."]
+    assert pages.section_items(nb, "Key points") == []
+
+
+# ------------------------------------------------------------------------------ one reading of the reference tables
+def test_handouts_and_site_reference_pages_show_the_same_entries(course, tmp_path):
+    """The handouts' glossary.html and bibliography.html and the site's pages come from turn_east.make.reference:
+    the same terms in the same order, the same sections in the same order with the same sources."""
+    from html.parser import HTMLParser
+
+    from turn_east.make import reference
+    from turn_east.make.handouts.reference import write_reference_pages
+
+    class Ids(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.ids, self.h2 = [], []
+            self._in_h2 = False
+
+        def handle_starttag(self, tag, attrs):
+            if dict(attrs).get("id"):
+                self.ids.append(dict(attrs)["id"])
+            self._in_h2 = tag == "h2"
+
+        def handle_data(self, data):
+            if self._in_h2 and data.strip():
+                self.h2.append(data.strip())
+                self._in_h2 = False
+
+    write_reference_pages(tmp_path, course)
+    handout_glossary, handout_bib = Ids(), Ids()
+    handout_glossary.feed((tmp_path / "handouts" / "glossary.html").read_text(encoding="utf-8"))
+    handout_bib.feed((tmp_path / "handouts" / "bibliography.html").read_text(encoding="utf-8"))
+
+    terms = reference.glossary_terms(course)
+    assert [t.id for t in terms] == handout_glossary.ids == sorted(course.glossary["id"], key=lambda i: (
+        reference.term_key(course.glossary.set_index("id").loc[i, "term"]), i))
+    site_glossary = pages.glossary(course, pages.lesson_entries(course))
+    assert [m for m in re.findall(r"^(\S.*)\n  ", site_glossary.split(":::{glossary}")[1], flags=re.M)] == \
+        [pages.md(t.term) for t in terms]
+
+    bib = reference.bibliography(course)
+    site_bib = pages.bibliography(course, documents_page=True)
+    site_sections = re.findall(r"^## (.+)$", site_bib, flags=re.M)
+    assert site_sections == ["The article"] + [s.title for s in bib.sections]
+    assert handout_bib.h2 == ["The article", "Primary documents quoted in the lessons"] + [s.title for s in bib.sections]
+    listed = [s.id for section in bib.sections for s in section.sources]
+    assert [i[len("src-"):] for i in handout_bib.ids if i.startswith("src-")] == listed
+    assert re.findall(r"^\(source-(.+)\)=$", site_bib, flags=re.M) == ["article"] + listed
+    assert sorted(listed + ["article"]) == sorted(course.sources["id"]) and bib.count == len(course.sources)
+    docs = [d.id for d in reference.documents(course)]
+    assert [i[len("doc-"):] for i in handout_bib.ids if i.startswith("doc-")] == docs
+    assert re.findall(r"^\(document-(.+)\)=$", pages.documents(course, pages.lesson_entries(course)), flags=re.M) == docs
+
+
+def test_reference_entries_keep_every_source_and_read_missing_fields_as_empty():
+    from conftest import course_from
+    from turn_east.make import reference
+
+    sources = pd.DataFrame([
+        {"id": "article", "kind": "article", "citation": "The article (2024).", "url": None, "year": 2024},
+        {"id": "b", "kind": "book", "citation": "Zhou, A book.", "url": "https://b.org", "year": None},
+        {"id": "a", "kind": "journal", "citation": "Adams, A paper.", "url": float("nan"), "year": None},
+        {"id": "p", "kind": "podcast", "citation": "A podcast.", "url": None, "year": None},
+    ])
+    glossary = pd.DataFrame([
+        {"id": "nl", "term": '"no limits" partnership', "definition": "A  pledge.", "stages": [], "motives": [],
+         "source_id": "article"},
+        {"id": "apec", "term": "APEC", "definition": "A forum.", "stages": [], "motives": ["agenda"], "source_id": "b"},
+        {"id": "x", "term": "Xenon", "definition": "Unsourced.", "stages": [], "motives": [], "source_id": None},
+    ])
+    small = course_from(sources=sources, glossary=glossary)
+    bib = reference.bibliography(small)
+    assert bib.article.citation == "The article (2024)." and bib.article.year == "2024"
+    assert [(s.title, [x.id for x in s.sources]) for s in bib.sections] == [
+        ("Scholarly works", ["a", "b"]), ("Podcast", ["p"])]  # a kind without a section still gets one
+    assert bib.sections[0].sources[0].url == "" and bib.count == 4
+    terms = reference.glossary_terms(small)
+    assert [t.id for t in terms] == ["apec", "nl", "x"]  # "no limits" files under N
+    assert terms[1].definition == "A pledge." and terms[1].from_article and terms[1].citation == "The article (2024)."
+    assert (terms[0].citation, terms[0].url, terms[0].motives) == ("Zhou, A book.", "https://b.org", ("agenda",))
+    assert (terms[2].source_id, terms[2].citation) == ("", "")
+    assert reference.documents(small) == []
+
+
+# ------------------------------------------------------------------------------ links into a lesson's outputs
+def test_page_notebook_titles_glossary_links_and_lists_the_lesson_s_documents():
+    executed = copy.deepcopy(EXECUTED)
+    executed["cells"][4]["source"] = "## Learning objectives\n\n1. Date [APEC](#glossary-apec) and [*juche*](#glossary-juche)."
+    executed["cells"].insert(6, _cell("code", "ctx.further_reading()"))
+    hover = {"apec": 'APEC: a "forum" of C:\\economies.'}
+    nb = site_lessons.site_notebook(executed, ROW, audience="student", lesson_ids=[LESSON], links=LINKS,
+                                    download="../_notebooks/x.ipynb", glossary=hover,
+                                    documents=[("Treaty of 1961, *Article 1*", "../documents.md#document-t")])
+    sources = [c["source"] for c in nb["cells"]]
+    objectives = next(s for s in sources if s.startswith("## Learning objectives"))
+    assert '[APEC](#glossary-apec "APEC: a \\"forum\\" of C:\\\\economies.")' in objectives
+    assert "[*juche*](#glossary-juche)" in objectives  # a term the course glossary lacks keeps its plain link
+    at = next(i for i, c in enumerate(nb["cells"]) if c["id"] == "te-documents-on-the-site")
+    assert "ctx.further_reading()" in sources[at - 1]
+    assert sources[at].endswith("- [Treaty of 1961, \\*Article 1\\*](../documents.md#document-t)\n")
+    no_docs = site_lessons.site_notebook(executed, ROW, audience="student", lesson_ids=[LESSON], links=LINKS,
+                                         download="../_notebooks/x.ipynb")
+    assert not any(c["id"] == "te-documents-on-the-site" for c in no_docs["cells"])
+
+
+def test_output_ids_are_read_from_the_html_outputs():
+    nb = {"cells": [
+        {"cell_type": "code", "source": "", "outputs": [
+            {"output_type": "display_data", "data": {"text/html": ['<figure class="te-doc" id="doc-a">',
+                                                                   "<dl><dt id='glossary-b'>B</dt></dl>"],
+                                                     "text/plain": 'id="not-html"'}}]},
+        {"cell_type": "markdown", "source": '<p id="not-an-output"></p>'},
+    ]}
+    assert site_build.output_ids(nb) == {"doc-a", "glossary-b"}
+    assert site_lessons.html_ids('<a href="#x" data-id="no"><span id="yes">') == {"yes"}
+
+
+def test_a_term_marked_but_missing_from_the_lesson_s_glossary_is_named_with_the_fix():
+    warnings = [
+        "/x/build/site-work/student/src/lessons/06_epilogue.ipynb:60032: WARNING: 'myst' cross-reference target "
+        "not found: 'glossary-kursk' [myst.xref_missing]",
+        "/x/build/site-work/student/src/lessons/06_epilogue.ipynb:70001: WARNING: 'myst' cross-reference target "
+        "not found: 'glossary-apec' [myst.xref_missing]",
+        "/x/build/site-work/student/src/index.md:3: WARNING: 'myst' cross-reference target not found: 'nowhere'",
+    ]
+    assert site_build.warning_hints(warnings) == (
+        "\nnotebooks/06_epilogue.ipynb marks term(s) apec, kursk ([term](#glossary-<id>)) that its "
+        "ctx.glossary(...) cell does not list: add them there")
+    assert site_build.warning_hints(warnings[2:]) == ""

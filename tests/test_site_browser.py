@@ -21,6 +21,7 @@ import re
 import shutil
 import subprocess
 import threading
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -204,7 +205,8 @@ def test_every_page_is_built_and_the_executions_are_the_handouts(built, site, le
     result = built["result"]
     assert sorted(result.reused + result.executed) == sorted(lesson_ids)
     names = set(site_pages(site))
-    for page in ("index.html", "course-map.html", "glossary.html", "bibliography.html", "leaders.html", "search.html"):
+    for page in ("index.html", "course-map.html", "syllabus.html", "documents.html", "glossary.html",
+                 "bibliography.html", "leaders.html", "search.html"):
         assert page in names
     assert {f"lessons/{i}.html" for i in lesson_ids} <= names
     assert result.pages == len(names)
@@ -299,8 +301,8 @@ def _neighbour(site: Path, rel: str, which: str) -> str | None:
 
 
 def test_previous_next_links_follow_the_course_order(site, lesson_ids):
-    order = ["index.html", "course-map.html"] + [f"lessons/{i}.html" for i in lesson_ids] + \
-            ["glossary.html", "bibliography.html", "leaders.html"]
+    order = ["index.html", "course-map.html", "syllabus.html"] + [f"lessons/{i}.html" for i in lesson_ids] + \
+            ["documents.html", "glossary.html", "bibliography.html", "leaders.html"]
     for here, there in zip(order, order[1:]):
         assert _neighbour(site, here, "right-next") == there, here
         assert _neighbour(site, there, "left-prev") == here, there
@@ -329,6 +331,26 @@ def test_lesson_pages_open_with_times_objectives_and_run_buttons(site, course, l
         source = ROOT / "notebooks" / f"{lesson}.ipynb"
         assert notebook.read_text(encoding="utf-8") == clean_notebook(source.read_text(encoding="utf-8"), str(source))
         assert 'class="dropdown dropdown-launch-buttons"' in text
+
+
+def test_lessons_link_their_terms_and_documents_to_their_entries(site, course, lesson_ids):
+    """A marked term shows its definition on hover and jumps to the lesson's own glossary entry (as in the
+    handouts); each document the lesson reads is linked to the primary-documents page and back."""
+    definitions = dict(zip(course.glossary["id"], course.glossary["definition"]))
+    documents_page = _parse(site / "documents.html")
+    marked = 0
+    for lesson in lesson_ids:
+        text = (site / "lessons" / f"{lesson}.html").read_text(encoding="utf-8")
+        for attrs in re.findall(r'<a\b([^>]*\bhref="#glossary-[^"]+"[^>]*)>', text):
+            term = re.search(r'href="#glossary-([^"]+)"', attrs).group(1)
+            title = re.search(r'title="([^"]*)"', attrs)
+            assert title and unescape(title.group(1)).endswith(definitions[term]), (lesson, term)
+            marked += 1
+        hrefs = [u for tag, u in _parse(site / "lessons" / f"{lesson}.html").urls if tag == "a"]
+        for doc in course.documents_for(lesson):
+            assert f"../documents.html#document-{doc.id}" in hrefs, (lesson, doc.id)
+            assert any(u.startswith(f"lessons/{lesson}.html") for t, u in documents_page.urls if t == "a"), lesson
+    assert marked >= 50
 
 
 # ------------------------------------------------------------------------------ in the browser

@@ -3,9 +3,12 @@ book theme, from the lessons as the handouts executed them.
 
     config.py      where the launch buttons point ([tool.turn-east.site] in pyproject.toml, or options)
     links.py       Binder and JupyterHub (nbgitpuller, through turn_east.make.hub) links of a lesson
-    lessons.py     an executed lesson made into a page notebook (leader cells out, code folded, About box)
-    pages.py       the generated pages: home, course map, glossary, bibliography, leader's overview
-    sphinx_ext.py  the Sphinx extension: plotly.js and map outlines per page, the lesson's header buttons
+    lessons.py     an executed lesson made into a page notebook (leader cells out, code folded, About box,
+                   glossary links titled, its documents listed)
+    pages.py       the generated pages: home, course map, syllabus, primary documents, glossary,
+                   bibliography, leader's overview (the reference entries: turn_east.make.reference)
+    sphinx_ext.py  the Sphinx extension: plotly.js and map outlines per page, links to ids in the lessons'
+                   HTML outputs, the lesson's header buttons
     build.py       executions reused or made, sources written, Sphinx run, pages checked, site published
     cli.py         `turn-east site`
 

@@ -26,12 +26,13 @@ import datetime as _dt
 import io
 import json
 import os
+import re
 import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from turn_east import __version__, nbfiles
+from turn_east import __version__, nbfiles, paths
 from turn_east.errors import TurnEastError, UsageError
 from turn_east.make import fingerprint
 from turn_east.make.files import folder_lock, write_if_changed
@@ -43,7 +44,7 @@ from turn_east.make.handouts.render import render_all
 from turn_east.make.handouts.cli import failure_report
 from turn_east.make.site import pages as site_pages
 from turn_east.make.site.config import SiteConfig
-from turn_east.make.site.lessons import site_notebook
+from turn_east.make.site.lessons import html_ids, site_notebook
 from turn_east.make.site.links import launch_links
 
 AUDIENCES = ("student", "leader")
@@ -53,7 +54,7 @@ PLOTLY_JS = "plotly.min.js"
 #: and quizzes are drawn for a light page), a search button named by its visible text.
 THEME_OVERRIDES = ("theme-switcher.html", "search-button-field.html")
 #: Files the theme copies into _static that are its Jinja macros, not pages; they are not published.
-NOT_PUBLISHED = (".buildinfo", ".doctrees", "*webpack-macros.html")
+NOT_PUBLISHED = (".buildinfo", ".doctrees", "_sources", "*webpack-macros.html")
 CONTENT_LICENCE = ("https://creativecommons.org/licenses/by/4.0/", "CC BY 4.0")
 CODE_LICENCE = ("https://opensource.org/license/mit", "MIT")
 
@@ -146,30 +147,38 @@ def site_sources(p: Plan, audience: str, config: SiteConfig) -> dict[str, str | 
     known = {e.id for e in entries}
     # a lesson of the plan that lessons.csv does not list (another notebooks folder) still gets a page
     entries += [site_pages.LessonEntry(ls.id, ls.title, "", "", (0, 0, 0), "") for ls in p.lessons if ls.id not in known]
+    jobs = {job.lesson: job for job in p.jobs}
+    executed = {ls.id: json.loads(Path(jobs[ls.id].executed_path).read_text(encoding="utf-8")) for ls in p.lessons}
+    anchors = {lesson_id: output_ids(nb) for lesson_id, nb in executed.items()}
+    exercises = _exercises(lesson_ids)
     generated = {
         "course-map": site_pages.course_map(course, entries),
+        "syllabus": site_pages.syllabus(course, entries, notebooks={ls.id: Path(ls.notebook) for ls in p.lessons},
+                                        exercises=exercises),
         "glossary": site_pages.glossary(course, entries),
-        "bibliography": site_pages.bibliography(course),
         "leaders": site_pages.leaders(course, entries, show_answers=audience == "leader"),
     }
-    documents = site_pages.documents(course, entries)
+    documents = site_pages.documents(course, entries, anchors)
     if documents is not None:  # course data with documents.csv
         generated["documents"] = documents
+    generated["bibliography"] = site_pages.bibliography(course, documents_page=documents is not None)
     toc = site_pages.toc(entries, generated)
     files: dict[str, str | bytes] = {f"{name}.md": text for name, text in generated.items()}
     files["index.md"] = site_pages.home(course, entries, version=__version__, toc=toc, title=COURSE_TITLE)
+    for lesson_id, path in exercises.items():
+        files[f"{site_pages.EXERCISES_DIR}/{lesson_id}.ipynb"] = clean_notebook(path.read_text(encoding="utf-8"), str(path))
 
     lessons_conf = {}
     on_site = [ls.id for ls in p.lessons]  # a link to a lesson left out of a draft site keeps its text only
-    jobs = {job.lesson: job for job in p.jobs}
     for lesson in p.lessons:
         job = jobs[lesson.id]
-        executed = json.loads(Path(job.executed_path).read_text(encoding="utf-8"))
         links = launch_links(lesson.id, repository=config.repository, branch=config.branch,
                              binderhub=config.binderhub, jupyterhub=config.jupyterhub)
         download = f"{DOWNLOADS}/{lesson.id}.ipynb"
-        nb = site_notebook(executed, lesson.row, audience=audience, lesson_ids=on_site, links=links,
-                           download=f"../{download}")
+        read = [(d.title, f"../documents.md#{site_pages.DOCUMENT_LABEL.format(d.id)}")
+                for d in course.documents_for(lesson.id)] if documents is not None else []
+        nb = site_notebook(executed[lesson.id], lesson.row, audience=audience, lesson_ids=on_site, links=links,
+                           download=f"../{download}", glossary=dict(job.glossary), documents=read)
         files[f"{site_pages.LESSONS_DIR}/{lesson.id}.ipynb"] = nbfiles.writes(nb)
         files[download] = clean_notebook(Path(lesson.notebook).read_text(encoding="utf-8"), str(lesson.notebook))
         lessons_conf[f"{site_pages.LESSONS_DIR}/{lesson.id}"] = {"download": download, "binder": links.binder,
@@ -190,6 +199,18 @@ def site_sources(p: Plan, audience: str, config: SiteConfig) -> dict[str, str | 
     for name in THEME_OVERRIDES:
         files[f"_templates/{name}"] = (site_pages.TEMPLATES_DIR / "theme" / name).read_text(encoding="utf-8")
     return files
+
+
+def output_ids(nb: dict) -> set[str]:
+    """The ids of the elements an executed notebook's HTML outputs hold (its glossary entries, documents)."""
+    return {i for cell in nb.get("cells", []) for out in cell.get("outputs", [])
+            for i in html_ids(nbfiles.source({"source": out.get("data", {}).get("text/html", "")}))}
+
+
+def _exercises(lesson_ids) -> dict[str, Path]:
+    """{lesson id: its practice notebook} for each lesson that has one (``exercises/<lesson>.ipynb``)."""
+    folder = paths.repo_folder("exercises")
+    return {i: folder / f"{i}.ipynb" for i in lesson_ids if (folder / f"{i}.ipynb").is_file()}
 
 
 # ------------------------------------------------------------------------------ 3. Sphinx
@@ -217,6 +238,22 @@ def offline_problems(html: Path) -> list[str]:
                                    tags=("script", "link", "script (inline)", "img", "iframe", "source", "embed"))
         problems += [f"{page.relative_to(html)}: {t} {u}" for t, u in refs]
     return problems
+
+
+_MISSING_TERM = re.compile(r"src/lessons/(?P<lesson>[^/:]+)\.ipynb:\d+: WARNING: 'myst' cross-reference target not "
+                           r"found: 'glossary-(?P<term>[^']+)'")
+
+
+def warning_hints(warnings: list[str]) -> str:
+    """What to do about the warnings a lesson's author can cause (a marked term its glossary cell lacks)."""
+    missing: dict[str, list[str]] = {}
+    for line in warnings:
+        m = _MISSING_TERM.search(line)
+        if m:
+            missing.setdefault(m.group("lesson"), []).append(m.group("term"))
+    return "".join(f"\nnotebooks/{lesson}.ipynb marks term(s) {', '.join(sorted(set(terms)))} "
+                   f"([term](#glossary-<id>)) that its ctx.glossary(...) cell does not list: add them there"
+                   for lesson, terms in missing.items())
 
 
 def publish(html: Path, dest: Path) -> None:
@@ -261,7 +298,7 @@ def build_site(args, *, config: SiteConfig, progress=None, log=print) -> SiteRes
         result.timings["sphinx"] = time.perf_counter() - t
         if warnings:
             raise SiteError(f"Sphinx reported {len(warnings)} problem(s); the site was not updated:\n"
-                            + "\n".join(warnings))
+                            + "\n".join(warnings) + warning_hints(warnings))
         problems = offline_problems(html)
         if problems:
             raise SiteError("pages would load from another host; the site was not updated:\n" + "\n".join(problems))

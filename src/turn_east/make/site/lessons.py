@@ -11,7 +11,11 @@ its offline self-check) is exactly the handout's. Only the page around them chan
 * after the title comes an "About this lesson" box: the summary and the minutes from ``lessons.csv``, and
   the links to run the lesson (download the notebook, Binder, a JupyterHub);
 * a link to a notebook that is not a page of the site (the chart gallery, an exercise) keeps its text and
-  loses the link, as in the handouts (:func:`turn_east.make.handouts.notebook_link`).
+  loses the link, as in the handouts (:func:`turn_east.make.handouts.notebook_link`);
+* a glossary term the lesson marks (``[APEC](#glossary-apec)``) gets its definition as the link's title,
+  shown on hover, as in the handouts; the link still jumps to the lesson's own glossary entry;
+* after the lesson's further reading, a list links each primary document the lesson reads
+  (``documents.csv``) to its entry on the site's primary-documents page.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import re
 
 from turn_east import nbfiles
 from turn_east.make.handouts.postprocess import notebook_link
+from turn_east.make.site.pages import md
 from turn_east.make.site.links import LaunchLinks
 
 DROP_TAGS = {"parameters", "injected-parameters"}
@@ -62,18 +67,55 @@ def about_box(row: dict, links: LaunchLinks, download: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _unlink_other_notebooks(text: str, lesson_ids) -> str:
+_HTML_ID = re.compile(r"""<[a-zA-Z][^>]*?\sid\s*=\s*["']([^"']+)["']""")
+
+
+def html_ids(text: str) -> set[str]:
+    """The ids of the elements in a piece of HTML (a lesson's outputs)."""
+    return set(_HTML_ID.findall(text))
+
+
+_GLOSSARY_URL = re.compile(r"^#glossary-(?P<id>[a-z0-9][a-z0-9-]*)$")
+_FURTHER_READING = re.compile(r"(^|[\s=(])ctx\.further_reading\(")
+
+
+def _title(text: str) -> str:
+    """A Markdown link title in double quotes."""
+    return '"' + re.sub(r"\s+", " ", text).strip().replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _relink(text: str, lesson_ids, glossary: dict) -> str:
+    """Links in a Markdown cell as the site shows them: other notebooks unlinked, glossary terms titled."""
     def repl(m: re.Match) -> str:
-        return m.group("text") if notebook_link(m.group("url"), lesson_ids) == "" else m.group(0)
+        url = m.group("url")
+        term = _GLOSSARY_URL.match(url)
+        if term:
+            hover = glossary.get(term.group("id"))
+            return f"[{m.group('text')}]({url} {_title(hover)})" if hover else m.group(0)
+        return m.group("text") if notebook_link(url, lesson_ids) == "" else m.group(0)
 
     return _MD_LINK.sub(repl, text)
 
 
+def documents_cell(documents) -> dict:
+    """The list after the further reading: ``documents`` as (title, page target) pairs, in date order."""
+    items = "\n".join(f"- [{md(title)}]({target})" for title, target in documents)
+    return {"cell_type": "markdown", "id": "te-documents-on-the-site", "metadata": {"tags": ["te-documents"]},
+            "source": "**The primary documents of this lesson** are also on the site's primary-documents page, "
+                      "beside the course's others in date order:\n\n" + items + "\n"}
+
+
 def site_notebook(executed: dict, row: dict, *, audience: str, lesson_ids, links: LaunchLinks,
-                  download: str) -> dict:
-    """The page notebook of one lesson, from its executed notebook (which is left unchanged)."""
+                  download: str, glossary: dict | None = None, documents=()) -> dict:
+    """The page notebook of one lesson, from its executed notebook (which is left unchanged).
+
+    ``glossary``: {term id: "Term: definition"}, the hover text of the terms it marks; ``documents``: the
+    (title, link target) of each primary document it reads, for the list after its further reading.
+    """
     nb = copy.deepcopy(executed)
+    glossary = glossary or {}
     cells = []
+    reading_at = None
     for cell in nb["cells"]:
         tags = set(nbfiles.tags(cell))
         if tags & DROP_TAGS or (audience == "student" and LEADER_TAG in tags):
@@ -81,9 +123,13 @@ def site_notebook(executed: dict, row: dict, *, audience: str, lesson_ids, links
         if cell["cell_type"] == "code":
             hide = "remove-input" if _SETUP_CALL.search(nbfiles.source(cell)) else "hide-input"
             cell.setdefault("metadata", {})["tags"] = sorted((tags - {"hide-input", "remove-input"}) | {hide})
+            if _FURTHER_READING.search(nbfiles.source(cell)):
+                reading_at = len(cells) + 1
         elif cell["cell_type"] == "markdown":
-            cell["source"] = _unlink_other_notebooks(nbfiles.source(cell), lesson_ids)
+            cell["source"] = _relink(nbfiles.source(cell), lesson_ids, glossary)
         cells.append(cell)
+    if documents:  # after the further reading (at the end for a lesson without one)
+        cells.insert(len(cells) if reading_at is None else reading_at, documents_cell(documents))
     box = {"cell_type": "markdown", "id": "te-about-this-lesson", "metadata": {"tags": ["te-about"]},
            "source": about_box(row, links, download)}
     first_md = next((i for i, c in enumerate(cells) if c["cell_type"] == "markdown"), -1)

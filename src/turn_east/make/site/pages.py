@@ -1,10 +1,12 @@
 """The website's pages that are not lessons, generated from the course data (MyST Markdown from the Jinja
-templates in ``templates/``): the home page, the course map, the glossary, the bibliography and the
-leader's overview. Nothing here lists the lessons by hand: they come from ``lessons.csv``.
+templates in ``templates/``): the home page, the course map, the syllabus, the primary documents, the
+glossary, the bibliography and the leader's overview. The glossary, bibliography and documents are the
+entries of :mod:`turn_east.make.reference`, which the handouts' reference pages show too. Nothing here lists
+the lessons by hand: they come from ``lessons.csv``.
 
-Each page function takes the :class:`turn_east.data.Course` and returns the page's text; :func:`pages`
-returns them all by file name, with the table of contents (Sphinx ``toctree`` s on the home page) that
-gives the site its navigation and its previous/next order.
+Each page function takes the :class:`turn_east.data.Course` and returns the page's text; :func:`toc` gives
+the table of contents (Sphinx ``toctree`` s on the home page) that makes the site's navigation and its
+previous/next order.
 """
 
 from __future__ import annotations
@@ -16,23 +18,16 @@ from pathlib import Path
 
 import jinja2
 
+from turn_east import nbfiles, reading
 from turn_east.data import Course
-from turn_east.make import guide
+from turn_east.make import guide, reference
 from turn_east.session import BLOCK_NAMES, SESSION_MIN
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 LESSONS_DIR = "lessons"
+EXERCISES_DIR = "_exercises"   # the practice notebooks, offered for download on the syllabus page
 SOURCE_LABEL = "source-{}"
-#: Bibliography sections, in this order, by the ``kind`` of sources.csv; a kind not listed comes last.
-SOURCE_KINDS = {
-    "article": "The article",
-    "book": "Books",
-    "journal": "Journal articles",
-    "report": "Reports",
-    "official": "Official documents and statements",
-    "news": "News reports",
-    "reference": "Reference works",
-}
+DOCUMENT_LABEL = "document-{}"
 # CommonMark's backslash escapes: a character from the data never starts markup.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$])")
 
@@ -119,6 +114,7 @@ def _by_article(course: Course) -> tuple[list[str], list[str]]:
 def home(course: Course, lessons: list[LessonEntry], *, version: str, toc: list[dict], title: str) -> str:
     stages, extension = _by_article(course)
     return render("index.md.j2", title=title, lessons=lessons, stages=stages, extension=extension,
+                  documents=bool(reference.documents(course)),
                   actors=_number_word(len(course.relation_actor_ids)),
                   motives=list(course.motive_titles.values()), version=version,
                   data_version=course.version or "unknown", toc=toc, first=lessons[0] if lessons else None)
@@ -148,70 +144,118 @@ def short_citation(citation: str, words: int = 12) -> str:
     return " ".join(cut[:words]) + (" ..." if len(cut) > words else "")
 
 
+def _cited(source_id: str, citation: str) -> str:
+    """A ``{ref}`` role to a source's bibliography entry, its text the citation's first words (a role's text
+    is not Markdown: no escapes, only the characters that would end it removed)."""
+    return f"{{ref}}`{re.sub(r'[`<>]', '', short_citation(citation or source_id))} <{SOURCE_LABEL.format(source_id)}>`"
+
+
 def glossary(course: Course, lessons: list[LessonEntry] | None = None) -> str:
-    citations = dict(zip(course.sources["id"], course.sources["citation"]))
+    """Every term (:func:`turn_east.make.reference.glossary_terms`) in Sphinx's glossary directive, each with
+    the periods and motives where it matters (a motive linked to its lesson) and its source."""
     rows = {r["id"]: r for r in _records(course.lessons)}
     motive_docs = {rows[ls.id]["motive"]: ls.doc for ls in (lessons or []) if rows.get(ls.id, {}).get("motive")}
     terms = []
-    for r in _records(course.glossary):
+    for t in reference.glossary_terms(course):
         about = []
-        if r.get("stages"):
-            about.append("*Periods:* " + ", ".join(md(course.stage_titles.get(s, s)) for s in r["stages"]) + ".")
-        if r.get("motives"):  # by the course's short names (the triangle motive, ...), linked to their lessons
+        if t.stages:
+            about.append("*Periods:* " + ", ".join(md(s) for s in t.stages) + ".")
+        if t.motives:  # by the course's short names (the triangle motive, ...), linked to their lessons
             about.append("*Motives:* " + ", ".join(f"[{md(m)}]({motive_docs[m]}.ipynb)" if m in motive_docs else md(m)
-                                                   for m in r["motives"]) + ".")
-        if r.get("source_id"):
-            # a role's text is not Markdown: no escapes, only the characters that would end it removed
-            cited = re.sub(r"[`<>]", "", short_citation(citations.get(r["source_id"], r["source_id"])))
-            about.append(f"*Source:* {{ref}}`{cited} <{SOURCE_LABEL.format(r['source_id'])}>`.")
-        terms.append({"term": re.sub(r"\s+", " ", str(r["term"])).strip(), "definition": r["definition"],
-                      "about": " ".join(about)})
-    terms.sort(key=lambda t: re.sub(r"[^\w ]", "", t["term"]).casefold())  # "no limits" partnership under N
+                                                   for m in t.motives) + ".")
+        if t.source_id:
+            about.append(f"*Source:* {_cited(t.source_id, t.citation)}.")
+        terms.append({"term": t.term, "definition": t.definition, "about": " ".join(about)})
     return render("glossary.md.j2", terms=terms)
 
 
-def bibliography(course: Course) -> str:
-    sources = _records(course.sources)
-    order = {kind: i for i, kind in enumerate(SOURCE_KINDS)}
-    groups = []
-    for kind in sorted({s["kind"] for s in sources}, key=lambda k: (order.get(k, len(order)), k)):
-        items = sorted((s for s in sources if s["kind"] == kind), key=lambda s: str(s["citation"]).casefold())
-        groups.append({"title": SOURCE_KINDS.get(kind, str(kind).capitalize()), "sources": items})
-    return render("bibliography.md.j2", groups=groups, label=SOURCE_LABEL, count=len(sources))
+def bibliography(course: Course, *, documents_page: bool = False) -> str:
+    """Every source (:func:`turn_east.make.reference.bibliography`), the article first, each with a label
+    the other pages' ``{ref}`` roles link to."""
+    return render("bibliography.md.j2", bibliography=reference.bibliography(course), label=SOURCE_LABEL,
+                  documents=len(reference.documents(course)) if documents_page else 0)
 
 
-DOCUMENT_LABEL = "document-{}"
-#: How documents.csv's ``text`` field reads on the page.
-TEXT_STATUS = {
-    "official": "The issuer's own text.",
-    "reprint": "A reprint of the text.",
-    "translation": "A translation of the text.",
-    "summary": "A summary, not the document's own wording.",
-}
-
-
-def documents(course: Course, lessons: list[LessonEntry]) -> str | None:
-    """The primary documents page (``data/documents.csv`` through ``Course.documents_by_id``), or None for
-    course data without documents."""
-    try:
-        by_id = course.documents_by_id
-    except AttributeError:
-        return None
-    if not by_id:
+def documents(course: Course, lessons: list[LessonEntry], anchors=None) -> str | None:
+    """The primary documents page (:func:`turn_east.make.reference.documents`, in date order), or None for
+    course data without documents. ``anchors``: {lesson id: the ids its page holds}; a lesson that shows a
+    document under ``doc-<id>`` (``ctx.document``) is linked at that point of its page."""
+    docs = reference.documents(course)
+    if not docs:
         return None
     pages_of = {ls.id: ls for ls in lessons}
+    anchors = anchors or {}
     items = []
-    for d in sorted(by_id.values(), key=lambda d: (d.date, d.id)):
-        cited = re.sub(r"[`<>]", "", short_citation(d.citation))
+    for d in docs:
+        read_in = []
+        for lesson_id in d.lessons:
+            if lesson_id in pages_of:
+                ls = pages_of[lesson_id]
+                at = f"#doc-{d.id}" if f"doc-{d.id}" in anchors.get(lesson_id, ()) else ""
+                read_in.append({"title": ls.title, "target": f"{ls.doc}.ipynb{at}"})
         items.append({
-            "id": d.id, "title": d.title, "issuer": d.issuer, "when": d.when, "excerpt": d.excerpt,
-            "kind_text": f"{str(d.kind).capitalize()}. {TEXT_STATUS.get(d.text, md(d.text))}",
-            "text_note": d.text_note if d.text_note not in ("", "None", "nan") else "",
-            "source": f"{{ref}}`{cited} <{SOURCE_LABEL.format(d.source_id)}>`.",
-            "purpose": d.purpose, "asks": [a for a in d.asks if a and a not in ("None", "nan")],
-            "lessons": [pages_of[i] for i in d.lessons if i in pages_of],
+            "id": d.id, "title": d.title, "issuer": d.issuer, "when": d.when, "excerpts": d.excerpt.split(" ... "),
+            "kind_text": f"{md(str(d.kind).capitalize())}. {md(reference.text_status(d))}",
+            "text_note": reference.text_note(d), "source": _cited(d.source_id, d.citation),
+            "purpose": d.purpose, "asks": [a for a in d.asks if reference.text_of(a)], "lessons": read_in,
         })
     return render("documents.md.j2", documents=items, label=DOCUMENT_LABEL)
+
+
+_LINK = re.compile(r"(?<!!)\[((?:[^\[\]]|\[[^\]]*\])*)\]\([^)]*\)")
+_ITEM = re.compile(r"^\s{0,3}\d+[.)]\s+")
+
+
+def unlinked(text: str) -> str:
+    """Markdown with every link reduced to its text (a lesson's glossary links point into the lesson)."""
+    return _LINK.sub(r"\1", text)
+
+
+def section_items(nb: dict, heading: str) -> list[str]:
+    """The numbered items under a notebook's ``## heading`` (up to the next heading), each on one line, as
+    the lesson writes them (Markdown, links reduced to their text)."""
+    items, inside = [], False
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "markdown" or "leader" in nbfiles.tags(cell):
+            continue
+        for line in nbfiles.source(cell).splitlines():
+            if line.startswith("#"):
+                if inside:
+                    return [unlinked(i) for i in items]
+                inside = line.lstrip("#").strip().casefold() == heading.casefold()
+            elif inside and _ITEM.match(line):
+                items.append(_ITEM.sub("", line).strip())
+            elif inside and items and line.startswith((" ", "\t")) and line.strip():
+                items[-1] += " " + line.strip()
+    return [unlinked(i) for i in items]
+
+
+def practice_of(nb: dict) -> dict:
+    """A practice notebook's title (without "Practice:") and its tasks' headings."""
+    heads = [line.lstrip("#").strip() for cell in nb.get("cells", []) if cell.get("cell_type") == "markdown"
+             for line in nbfiles.source(cell).splitlines() if line.startswith("#")]
+    title = next((h for h in heads if h), "")
+    return {"title": re.sub(r"^Practice:\s*", "", title),
+            "tasks": [unlinked(h) for h in heads if re.match(r"Task \d+\b", h)]}
+
+
+def syllabus(course: Course, lessons: list[LessonEntry], *, notebooks: dict, exercises: dict) -> str:
+    """A week per lesson, in course order: its times, its learning objectives (from the lesson notebook),
+    its primary documents, its further reading (``readings.csv``, as the lesson lists it) and its practice
+    notebook (``exercises/``, offered for download). ``notebooks`` and ``exercises``: {lesson id: path}."""
+    weeks = []
+    for ls in lessons:
+        nb = nbfiles.read(notebooks[ls.id]) if ls.id in notebooks else {}
+        practice = None
+        if ls.id in exercises:
+            practice = {**practice_of(nbfiles.read(exercises[ls.id])), "download": f"{EXERCISES_DIR}/{ls.id}.ipynb"}
+        readings = reading.further_reading(course, ls.id) if ls.id in course.lesson_titles else []
+        weeks.append({"lesson": ls, "objectives": section_items(nb, "Learning objectives"),
+                      "documents": course.documents_for(ls.id) if reference.documents(course) else [],
+                      "readings": [{"source": _cited(r.source_id, r.citation), "note": r.note} for r in readings],
+                      "practice": practice})
+    return render("syllabus.md.j2", weeks=weeks, session=SESSION_MIN, total=sum(ls.total for ls in lessons),
+                  document_label=DOCUMENT_LABEL)
 
 
 def leaders(course: Course, lessons: list[LessonEntry], *, show_answers: bool = False, notebooks_dir=None) -> str:
@@ -232,7 +276,7 @@ def leaders(course: Course, lessons: list[LessonEntry], *, show_answers: bool = 
 
 #: The site's navigation below the home page: captions and the generated pages under each ("lessons" stands
 #: for every lesson, in lessons.csv order). This order is also the order of the previous/next links.
-NAVIGATION = (("The course", ("course-map",)), ("Lessons", ("lessons",)),
+NAVIGATION = (("The course", ("course-map", "syllabus")), ("Lessons", ("lessons",)),
               ("Reference", ("documents", "glossary", "bibliography")), ("For seminar leaders", ("leaders",)))
 
 
