@@ -15,9 +15,13 @@ venv: $(STAMP)
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	@$(BIN)/python -m pip install -q --disable-pip-version-check uv || true
-	@if test -x $(BIN)/uv; then $(BIN)/uv pip install -q --python $(BIN)/python -e '.[test,git]'; \
+	@if test -x $(BIN)/uv; then $(BIN)/uv pip install -q --compile-bytecode --python $(BIN)/python -e '.[test,git]'; \
 	 else $(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,git]'; fi
+	@$(BIN)/python -m compileall -q src
 	@touch $(STAMP)
+
+# Installs compile bytecode up front (uv does not by default): every kernel, test process and tool then starts
+# without compiling pandas, plotly and Jupyter, also where PYTHONDONTWRITEBYTECODE is set.
 
 # `make test` also needs the extras whose tests are present: [hub] (JupyterHub, nbgitpuller), [grading]
 # (nbgrader, for the round trip), [slides] (reveal.js) and [site] (Sphinx); `make handouts` installs none of
@@ -35,7 +39,7 @@ OFF_SERVER := {"ServerApp": {"jpserver_extensions": {"notebook": false, \
   "nbgrader.server_extensions.assignment_list": false, "nbgrader.server_extensions.course_list": false}}}
 OFF_LAB := {"disabledExtensions": {"@jupyter/nbgrader": true, "@jupyter-notebook/lab-extension": true}}
 $(EXTRAS_STAMP): $(STAMP)
-	@if test -x $(BIN)/uv; then $(BIN)/uv pip install -q --python $(BIN)/python -e '.[$(TEST_EXTRAS)]'; \
+	@if test -x $(BIN)/uv; then $(BIN)/uv pip install -q --compile-bytecode --python $(BIN)/python -e '.[$(TEST_EXTRAS)]'; \
 	 else $(BIN)/python -m pip install -q --disable-pip-version-check -e '.[$(TEST_EXTRAS)]'; fi
 	@mkdir -p $(JUPYTER_ETC)/jupyter_server_config.d $(JUPYTER_ETC)/labconfig
 	@echo '$(OFF_SERVER)' > $(JUPYTER_ETC)/jupyter_server_config.d/zz-turn-east-grading-off.json
@@ -45,14 +49,14 @@ $(EXTRAS_STAMP): $(STAMP)
 # Slide decks need reveal.js, which the [slides] extra brings (inside sphinx-revealjs); `make handouts` does not.
 SLIDES_STAMP := $(VENV)/.installed-slides
 $(SLIDES_STAMP): $(STAMP)
-	@if test -x $(BIN)/uv; then $(BIN)/uv pip install -q --python $(BIN)/python -e '.[test,git,slides]'; \
+	@if test -x $(BIN)/uv; then $(BIN)/uv pip install -q --compile-bytecode --python $(BIN)/python -e '.[test,git,slides]'; \
 	 else $(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,git,slides]'; fi
 	@touch $(SLIDES_STAMP)
 
 # The website needs Sphinx, myst-nb and the book theme, the [site] extra; `make handouts` does not install them.
 SITE_STAMP := $(VENV)/.installed-site
 $(SITE_STAMP): $(STAMP)
-	@if test -x $(BIN)/uv; then $(BIN)/uv pip install -q --python $(BIN)/python -e '.[test,git,site]'; \
+	@if test -x $(BIN)/uv; then $(BIN)/uv pip install -q --compile-bytecode --python $(BIN)/python -e '.[test,git,site]'; \
 	 else $(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,git,site]'; fi
 	@touch $(SITE_STAMP)
 
