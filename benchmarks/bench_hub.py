@@ -513,9 +513,12 @@ async def answer_quiz(kernel: Kernel, questions, timeout: float) -> str:
         kids = _children(box)
         if box.get("_model_name") != "VBoxModel" or len(kids) < 4:
             continue
-        head, answer, check, feedback = (comms.get(k, {}) for k in kids[:4])
-        if check.get("_model_name") != "ButtonModel" or check.get("description") != "Check" \
-                or answer.get("_model_name") != "RadioButtonsModel":
+        head, answer, controls = (comms.get(k, {}) for k in kids[:3])
+        # the question's controls: an HBox holding Check (and, for leaders, Show answer); a bare button before
+        control_ids = _children(controls) if controls.get("_model_name") == "HBoxModel" else [kids[2]]
+        check_id = next((k for k in control_ids if comms.get(k, {}).get("_model_name") == "ButtonModel"
+                         and comms[k].get("description") == "Check"), None)
+        if check_id is None or answer.get("_model_name") != "RadioButtonsModel":
             continue
         prompt_html = head.get("value", "")
         q = next((q for q in questions if q.type == "single" and html.escape(q.prompt, quote=True) in prompt_html), None)
@@ -528,7 +531,7 @@ async def answer_quiz(kernel: Kernel, questions, timeout: float) -> str:
         for index in (wrong, right):
             kernel.updates.pop(kids[3], None)
             await kernel.comm(kids[1], {"method": "update", "state": {"index": index}, "buffer_paths": []}, timeout)
-            await kernel.comm(kids[2], {"method": "custom", "content": {"event": "click"}}, timeout)
+            await kernel.comm(check_id, {"method": "custom", "content": {"event": "click"}}, timeout)
             values = [u["value"] for u in kernel.updates.get(kids[3], []) if u.get("value")]
             if not values:
                 raise StepFailed("quiz", "Check sent no feedback")

@@ -74,7 +74,7 @@ def figure_ids(page: str) -> list[str]:
     ids = []
     for attrs in re.findall(r"<div\b([^>]*)>", page):
         if "plotly-graph-div" in attrs:
-            ids += re.findall(r'\bid="(te-[^"]+-fig\d+)"', attrs)
+            ids += re.findall(r'\bid="(te-[^"]+-fig\d+(?:-print)?)"', attrs)  # with the printable copies
     return ids
 
 
