@@ -225,7 +225,7 @@ def test_no_code_and_no_answer_on_any_slide(deck):
 def test_one_idea_per_slide_and_the_rest_in_speaker_notes(deck):
     page, *_ = deck
     rows = page.evaluate(f"""() => {LEAVES}.map(s => {{ const c = s.cloneNode(true);
-        c.querySelectorAll('aside.notes, h1, h2, h3, figure, table, .te-q, .te-table-note, .plotly-graph-div')
+        c.querySelectorAll('aside.notes, style, h1, h2, h3, figure, table, .te-q, .te-table-note, .plotly-graph-div')
          .forEach(n => n.remove());
         const words = (c.textContent.match(/[0-9A-Za-z\\u00C0-\\u024F][\\w'\\u2019.\\u2013-]*/g) || []).length;
         return {{kind: s.dataset.teKind, words, notes: s.querySelectorAll('aside.notes').length,

@@ -33,7 +33,7 @@ from turn_east.make.handouts import tables
 
 #: table rows a slide shows (the rest: "N rows; see the lesson notebook")
 DECK_ROWS = 8
-KINDS = ("title", "section", "chart", "data", "task", "quiz", "prompt")
+KINDS = ("title", "section", "chart", "data", "document", "task", "quiz", "prompt")
 
 _PRINT_COPY = re.compile(r'<div class="te-print"[^>]*>.*?</div>(?=<figcaption|</figure>)', re.S)
 _CAPTION = re.compile(r"<figcaption>(.*?)</figcaption>", re.S)
@@ -186,6 +186,16 @@ class _Builder:
                 self.slides.append(slide)
             return
         for o in outputs:
+            kind = _reading_kind(o)
+            if kind == "reference":  # a glossary or further-reading list: for the leader's notes, not the screen
+                if self.current is None:
+                    self.add("section", self.heading or self.section)
+                self.current.notes.append(_plain_of(o))
+                continue
+            if kind == "document":  # a primary document (or two side by side) on a slide of its own
+                self.add("document", self.heading or self.section)
+                self.current.outputs.append(o)
+                continue
             if _is_chart(o):
                 shown, description = chart_for_slide(o)
                 if self.current is None or self.current.has_output() or self.current.kind != "chart":
@@ -200,6 +210,22 @@ class _Builder:
                 heading = self.heading if self.current and self.current.kind == "data" else self.section
                 self.add("data", heading)
             self.current.outputs.append(shown)
+
+
+def _reading_kind(output) -> str:
+    """"document" for a primary document's output (turn_east.reading), "reference" for a glossary or a
+    further-reading list, "" for anything else."""
+    markup = _html_of(output)
+    if 'class="te-doc"' in markup or 'class="te-compare"' in markup:
+        return "document"
+    if 'class="te-glossary"' in markup or 'class="te-reading"' in markup:
+        return "reference"
+    return ""
+
+
+def _plain_of(output) -> str:
+    text = output.get("data", {}).get("text/plain", "")
+    return "".join(text) if isinstance(text, list) else str(text)
 
 
 def _is_task(first_line: str) -> bool:
