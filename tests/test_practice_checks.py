@@ -428,10 +428,14 @@ def _fig(c, name, **kw):
 
 
 def _choice_options(lesson):
-    from turn_east.practice.tasks import lesson01, lesson02, lesson03, lesson04, lesson05, lesson13, lesson14, lesson20
-    mods = dict(zip(LESSONS, [lesson01, lesson02, lesson03, lesson04, lesson05, lesson11, lesson12, lesson13,
-                              lesson14, lesson20]))
-    return mods[lesson].CHOICE
+    """The CHOICE options of the lesson's checker module (turn_east.practice.tasks.lessonNN)."""
+    import importlib
+    return importlib.import_module(f"turn_east.practice.tasks.lesson{lesson[:2]}").CHOICE
+
+
+def _task_of_kind(lesson, kind):
+    """The id of the lesson's task of this kind, or None (the epilogue's exercise has drills only)."""
+    return next((t for t, task in tasks_for(lesson).items() if task.kind == kind), None)
 
 
 INCOMPLETE = {  # a defensible chart built without what the question is about
@@ -448,7 +452,9 @@ INCOMPLETE = {  # a defensible chart built without what the question is about
 }
 
 for _lesson in LESSONS:
-    _tid = next(t for t, task in tasks_for(_lesson).items() if task.kind == "choice")
+    _tid = _task_of_kind(_lesson, "choice")
+    if _tid is None:
+        continue
     for _chart, _opt in _choice_options(_lesson).items():
         if not _opt.defensible:
             WRONG.append((_lesson, _tid, (lambda name: lambda c, ns: _fig(c, name))(_chart), ["not a defensible choice"]))
@@ -514,7 +520,9 @@ def _coding_wrongs(lesson):
 
 
 for _lesson in LESSONS:
-    _tid = next(t for t, task in tasks_for(_lesson).items() if task.kind == "coding")
+    _tid = _task_of_kind(_lesson, "coding")
+    if _tid is None:
+        continue
     for _make, _words in _coding_wrongs(_lesson):
         WRONG.append((_lesson, _tid, _make, _words))
 
