@@ -229,6 +229,20 @@ def test_lesson_titles_agree_with_the_data(lid):
             assert _h1(_nb(path)) == f"Practice: {TITLES[lid]}", f"{folder}/{lid}"
 
 
+MINUTES = {r["id"]: (r["reading_min"], r["exercise_min"], r["discussion_min"])
+           for r in csv.DictReader((ROOT / "data" / "lessons.csv").open(encoding="utf-8"))}
+
+
+@pytest.mark.parametrize("lid", LESSONS)
+def test_the_lessons_time_table_gives_the_minutes_of_lessons_csv(lid):
+    """The minutes a student reads at the top of a lesson are the measured ones the session plans use."""
+    cell = next(_src(c) for c in lesson(lid)["cells"] if c["cell_type"] == "markdown" and "## Time" in _src(c))
+    found = {}
+    for row, minutes in re.findall(r"^\|\s*(Reading|Exercises|Discussion)\b[^|]*\|\s*(\d+)\s*\|", cell, re.M):
+        found.setdefault(row, minutes)
+    assert (found.get("Reading"), found.get("Exercises"), found.get("Discussion")) == MINUTES[lid], (lid, found)
+
+
 def test_stage_lessons_carry_their_stage_title():
     rows = list(csv.DictReader((ROOT / "data" / "lessons.csv").open(encoding="utf-8")))
     for r in rows:
@@ -240,6 +254,8 @@ def test_readme_course_map_uses_the_lesson_titles():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for text, target in re.findall(r"\|\s*\[([^\]]+)\]\(notebooks/([0-9a-z_]+)\.ipynb\)", readme):
         assert TITLES[target].startswith(text), f"README links {target} as {text!r}; lessons.csv: {TITLES[target]!r}"
+    rows = re.findall(r"\(notebooks/([0-9a-z_]+)\.ipynb\) \|[^|\n]*\| (\d+) / (\d+) / (\d+) \|", readme)
+    assert len(rows) == len(LESSONS) and all(tuple(m) == MINUTES[lid] for lid, *m in rows), rows
 
 
 STAGE_LABEL = re.compile(r"\b(Stage (?:One|Two|Three|Four)|Prelude): ([a-z][^.;:()\n\"|*\]]*)")
