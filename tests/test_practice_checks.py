@@ -675,6 +675,7 @@ SLIPS = [  # (the answer cell as a student types it, words the check must then s
     ('resolutions = events.merge(course.places, left_on="place", right_on="id")\n'
      'resolutions = resolutions[resolutions["id"] == "x"]', ["id_x"]),
     ('resolutions = events[events["actor"] == "UNSC"]', ["table.columns"]),
+    ('resolutions = None\nresolutions = resolutions[resolutions["actor_a"] == "UNSC"]', ["still None"]),
 ]
 
 

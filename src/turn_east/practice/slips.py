@@ -37,6 +37,9 @@ RULES = (
     (("NameError",), r"name '(\w+)' is not defined",
      "A name is not defined yet: run the notebook's cells from the top (the first code cell loads the course), "
      "then your answer cell, then this check."),
+    (("TypeError",), r"'NoneType' object is not subscriptable",
+     "A table you use is still None: finish the task it comes from first (an earlier answer cell), run that "
+     "cell, then this one."),
     (("AttributeError",), r"'NoneType' object has no attribute",
      "A variable still holds None: give it a value first (a figure's .show() returns None, so assign the "
      "figure itself)."),
