@@ -7,9 +7,9 @@ course's and explains every difference with the course's one-line reasons.
     rows = coding_rows(answer, coder="ana", course=course)   # one row per event, for agreement()
     found = collect_codings("submissions/", course=course)   # every coding in a folder of notebooks or CSVs
 
-An answer is a dict keyed by event id, ``{"2006-07-15-unscr-1695": {"goldstein": -4, "stage": "prelude",
-"motives": ["triangle"]}, ...}``, or a DataFrame with one row per event (index or an ``id``/``event`` column).
-Motives may be a list, a ;-separated string as in the CSV files, or one id; motive titles and stage titles are
+An answer is a dict keyed by event id, ``{"<event id>": {"goldstein": <-10..10>, "stage": "<stage id>",
+"motives": ["<motive id>", ...]}, ...}``, or a DataFrame with one row per event (index or an ``id``/``event``
+column); this docstring ships to students, so it shows no real event's coding. Motives may be a list, a ;-separated string as in the CSV files, or one id; motive titles and stage titles are
 accepted too.
 """
 
