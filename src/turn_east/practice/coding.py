@@ -9,8 +9,8 @@ course's and explains every difference with the course's one-line reasons.
 
 An answer is a dict keyed by event id, ``{"<event id>": {"goldstein": <-10..10>, "stage": "<stage id>",
 "motives": ["<motive id>", ...]}, ...}``, or a DataFrame with one row per event (index or an ``id``/``event``
-column); this docstring ships to students, so it shows no real event's coding. Motives may be a list, a ;-separated string as in the CSV files, or one id; motive titles and stage titles are
-accepted too.
+column); this docstring ships to students, so it shows no real event's coding. Motives may be a list, a
+;-separated string as in the CSV files, or one id; motive titles and stage titles are accepted too.
 """
 
 from __future__ import annotations
