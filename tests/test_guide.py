@@ -73,7 +73,14 @@ def test_plans_follow_the_lessons_minutes_and_the_banner(course, plans):
     for p in plans:
         row = course.lesson(p.lesson_id)
         blocks = dict(session_blocks(row))
-        assert blocks["Reading and charts"] == int(row["reading_min"]), p.lesson_id
+        reading, exercise, discussion = (int(row[k]) for k in ("reading_min", "exercise_min", "discussion_min"))
+        in_class = min(reading, guide.SESSION_MIN - exercise - discussion - 10)  # the rest is set before class
+        assert blocks["Reading and charts"] == in_class, p.lesson_id
+        assert p.reading_before_class == reading - in_class, p.lesson_id
+        if p.reading_before_class:
+            assert f"{p.reading_before_class} minutes of reading are set before class" in p.to_markdown()
+            assert "set reading before class" in banner_timing(row)
+            assert any(r[2] == "Reading" and "set before class" in r[3] for r in p.rows), p.lesson_id
         assert blocks["Exercises and quiz"] == int(row["exercise_min"])
         assert blocks["Discussion"] == int(row["discussion_min"])
         assert sum(blocks.values()) == guide.SESSION_MIN
@@ -84,6 +91,18 @@ def test_plans_follow_the_lessons_minutes_and_the_banner(course, plans):
         for start, minutes, segment, _ in timed:  # a prompt gets at least its leader note's minutes
             prompt = next(x for x in p.prompts if f"prompt {x.number}" in segment)
             assert minutes >= (prompt.minutes or 0), (p.lesson_id, segment)
+
+
+def test_lessons_with_a_practice_notebook_give_it_the_rest_of_the_exercise_block(plans):
+    """The exercise minutes are measured with the practice notebook in them (data/README.md): the plan gives the
+    notebook what the data cells and the live questions leave, and a live question never gets more than its minutes."""
+    for p in plans:
+        has_practice = (ROOT / "exercises" / f"{p.lesson_id}.ipynb").exists()
+        practice = [r for r in p.rows if r[2] == "Practice notebook"]
+        live = [r for r in p.rows if r[2] == "Live quiz"]
+        assert bool(practice) == (has_practice and p.kind != "synthesis"), p.lesson_id
+        if practice:
+            assert p.practice in practice[0][3] and all(r[1] <= guide.QUESTION_MIN for r in live), p.lesson_id
 
 
 def test_synthesis_gives_its_time_to_the_essay_and_the_debate(plans):

@@ -29,7 +29,9 @@ ARTICLE_REFERENCE = ("\"North Korea's Importance for Putin's 'Turn to the East'\
 # Abbreviations a second-year student of international relations reads without a gloss.
 KNOWN = {"US", "UN", "UK", "EU", "USSR", "NATO",
          "COVID-19",          # the pandemic's own name
-         "POSCO"}             # a company's name, introduced as "the steelmaker POSCO"
+         "POSCO",             # a company's name, introduced as "the steelmaker POSCO"
+         "GDP",               # gross domestic product, met in any first course in economics
+         "NOT"}               # a quiz's emphasis ("Which did NOT ..."), not an acronym
 MAINTAINER_MARKERS = ("NBVAL", "nbval", "papermill", "pytest", "nbconvert", "the course's tests",
                       "checked automatically", "Parameters (papermill)", "reference output")
 MOTIVE_AND_SYNTHESIS = ["11_motive_triangle_grand_strategy", "12_motive_alliances_us_allies",
@@ -119,7 +121,7 @@ def test_the_article_is_cited_the_same_way_in_every_lesson(lid):
 
 # ---------------------------------------------------------------- words explained on first use
 ACRONYM = re.compile(r"(?<![\w/#.])([A-Z][A-Z0-9]{1,}(?:-[0-9]+)?)(?!\w)")
-CITATION_AFTER = re.compile(r"^(?:\s+[A-Z][\w.'&-]*)*\s+(?:19|20)\d\d[a-z]?(?:-[a-z])?\b")
+CITATION_AFTER = re.compile(r"^(?:\s+[A-Z][\w.'&-]*)*(?:,\s+\d{1,2}\s+[A-Z][a-z]+)?\s+(?:19|20)\d\d[a-z]?(?:-[a-z])?\b")
 
 
 def _defined_at(text: str, start: int, end: int, token: str) -> bool:
@@ -188,6 +190,70 @@ def test_acronyms_and_actor_codes_are_explained_where_they_first_appear(lid):
                          "'PRK (North Korea)' or a glossary link [APEC](#glossary-apec):\n  " + "\n  ".join(missing))
 
 
+QUESTIONS = list(csv.DictReader((ROOT / "data" / "questions.csv").open(encoding="utf-8")))
+EVENT_TITLES = {r["id"]: r["title"] for r in csv.DictReader((ROOT / "data" / "events.csv").open(encoding="utf-8"))}
+DOCUMENT_FIELDS = ("title", "issuer", "excerpt", "text_note", "ask_commits", "ask_leaves_out", "ask_claim")
+
+
+def _quiz_text(lid) -> str:
+    """What the lesson's quiz shows: prompts, options (events by their titles), feedback and explanations."""
+    out = []
+    for q in (q for q in QUESTIONS if q["lesson"] == lid):
+        options = [EVENT_TITLES.get(c, c) for c in q["choices"].split("|") if c]
+        feedback = [part.split("=>", 1)[-1] for part in q["feedback"].split("|")]
+        out += [q["prompt"], "; ".join(options), " ".join(feedback), q["explanation"]]
+    return "\n\n".join(out)
+
+
+def student_text_in_order(lid) -> str:
+    """Everything a student reads up to the References, in the order the lesson shows it: the Markdown, each
+    primary document (title, issuer, excerpt, note, reading task) where its cell stands, and the quiz."""
+    parts = []
+    for cell in lesson(lid)["cells"]:
+        src = _src(cell)
+        if cell["cell_type"] == "markdown" and "leader" not in _tags(cell):
+            if "## References" in src:
+                break
+            parts.append(src)
+        elif cell["cell_type"] == "code":
+            for node in ast.walk(ast.parse(src)):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in (
+                        "document", "compare_documents"):
+                    for arg in node.args:
+                        doc = DOCUMENTS.get(ast.literal_eval(arg), {})
+                        parts += [doc.get(f, "") for f in DOCUMENT_FIELDS]
+                    for kw in node.keywords:
+                        value = ast.literal_eval(kw.value)
+                        parts += value if isinstance(value, list) else [str(value)]
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "quiz":
+                    parts.append(_quiz_text(lid))
+    return "\n\n".join(parts)
+
+
+@pytest.mark.parametrize("lid", [lid for lid in LESSONS if lid[:2] in ("01", "02", "03", "04", "05")])
+def test_acronyms_in_documents_and_quizzes_are_explained_before_a_student_meets_them(lid):
+    """The primary documents and the quiz are read too: an acronym in a document's title or reading task, or in a
+    quiz option, is explained in the lesson before it (lessons 01-05, walked through as a student, issue 23)."""
+    missing = undefined_acronyms(student_text_in_order(lid))
+    assert not missing, f"{lid}: explain each before the document or question that uses it:\n  " + "\n  ".join(missing)
+
+
+ANCHOR_ROW = re.compile(r"^\| ([+-]?\d+(?: to [+-]?\d+)?) \| ([a-z][^|]*?) \|$", re.M)
+
+
+def test_goldstein_anchors_shown_to_students_are_the_codebooks():
+    """Lessons and exercises that print the Goldstein anchors print the codebook's (data/README.md, Scales)."""
+    codebook = dict(ANCHOR_ROW.findall((ROOT / "data" / "README.md").read_text(encoding="utf-8")))
+    assert len(codebook) == 9, codebook
+    shown = 0
+    for path in all_notebooks():
+        for cell in _nb(path)["cells"]:
+            for score, typical in ANCHOR_ROW.findall(_src(cell)):
+                shown += 1
+                assert codebook.get(score, "").startswith(typical), (path.name, score, typical, codebook.get(score))
+    assert shown >= 9 * 5
+
+
 def test_the_acronym_check_finds_what_it_should():
     assert undefined_acronyms("Russia joined APEC in 1998.")[0].startswith("APEC")
     assert undefined_acronyms("Asia-Pacific Economic Cooperation (APEC) met. Later APEC met again.") == []
@@ -229,6 +295,20 @@ def test_lesson_titles_agree_with_the_data(lid):
             assert _h1(_nb(path)) == f"Practice: {TITLES[lid]}", f"{folder}/{lid}"
 
 
+MINUTES = {r["id"]: (r["reading_min"], r["exercise_min"], r["discussion_min"])
+           for r in csv.DictReader((ROOT / "data" / "lessons.csv").open(encoding="utf-8"))}
+
+
+@pytest.mark.parametrize("lid", LESSONS)
+def test_the_lessons_time_table_gives_the_minutes_of_lessons_csv(lid):
+    """The minutes a student reads at the top of a lesson are the measured ones the session plans use."""
+    cell = next(_src(c) for c in lesson(lid)["cells"] if c["cell_type"] == "markdown" and "## Time" in _src(c))
+    found = {}
+    for row, minutes in re.findall(r"^\|\s*(Reading|Exercises|Discussion)\b[^|]*\|\s*(\d+)\s*\|", cell, re.M):
+        found.setdefault(row, minutes)
+    assert (found.get("Reading"), found.get("Exercises"), found.get("Discussion")) == MINUTES[lid], (lid, found)
+
+
 def test_stage_lessons_carry_their_stage_title():
     rows = list(csv.DictReader((ROOT / "data" / "lessons.csv").open(encoding="utf-8")))
     for r in rows:
@@ -240,6 +320,8 @@ def test_readme_course_map_uses_the_lesson_titles():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for text, target in re.findall(r"\|\s*\[([^\]]+)\]\(notebooks/([0-9a-z_]+)\.ipynb\)", readme):
         assert TITLES[target].startswith(text), f"README links {target} as {text!r}; lessons.csv: {TITLES[target]!r}"
+    rows = re.findall(r"\(notebooks/([0-9a-z_]+)\.ipynb\) \|[^|\n]*\| (\d+) / (\d+) / (\d+) \|", readme)
+    assert len(rows) == len(LESSONS) and all(tuple(m) == MINUTES[lid] for lid, *m in rows), rows
 
 
 STAGE_LABEL = re.compile(r"\b(Stage (?:One|Two|Three|Four)|Prelude): ([a-z][^.;:()\n\"|*\]]*)")

@@ -229,6 +229,105 @@ def _w20_t1_nan(c, ns):
 E = lambda c: c.events  # noqa: E731
 
 
+def _cnt(sel, after_sel):
+    return {"before": len(sel), "after": len(after_sel)}
+
+
+def _s(c, stage):
+    return _stage(c, stage)
+
+
+R05 = ALLEGED
+
+
+def _pair_s(c, stage, a, b, one=False):
+    e = _stage(c, stage) if stage else c.events
+    return e[_one(e, a, b) if one else _pair(e, a, b)]
+
+
+def _in_actors(e, *codes):
+    return e[e.actors.map(lambda items: all(x in items for x in codes))]
+
+
+# The wrong answers tried in the walk-through of lessons 01-05 (issue 23), each with the words its hint must have.
+WALK = [
+    # 01 t1: a filter on part of an id catches the capital too; a misspelt place id gives no rows
+    ("01_prelude_six_party_talks", "t1", lambda c, ns: E(c)[E(c).place.fillna("").str.contains("beijing")], ["=="]),
+    ("01_prelude_six_party_talks", "t1", lambda c, ns: E(c)[E(c).title.str.contains("Six-Party")], ["title"]),
+    ("01_prelude_six_party_talks", "t1", lambda c, ns: E(c).merge(c.places, left_on="place", right_on="id"), ["id_x"]),
+    ("01_prelude_six_party_talks", "t1", lambda c, ns: E(c)[E(c).place == "beijing-diaoyutai"][["date", "title"]], ["'id' column"]),
+    # 01 t2: every period; KOR for PRK; counts instead of means
+    ("01_prelude_six_party_talks", "t2", lambda c, ns: (lambda s: _ba(s, _drop(s, J05)))(E(c)[_pair(E(c), "USA", "PRK")]),
+     ["every period"]),
+    ("01_prelude_six_party_talks", "t2", lambda c, ns: (lambda s: _ba(s, _drop(s, J05)))(_pair_s(c, P, "USA", "KOR")),
+     ["KOR", "South Korea"]),
+    ("01_prelude_six_party_talks", "t2", lambda c, ns: (lambda s: _cnt(s, _drop(s, J05)))(_pair_s(c, P, "USA", "PRK")),
+     ["numbers of events"]),
+    # 02 t1: the stage's title for its id; one day too far; a count per stage instead of rows
+    ("02_stage_1_adjusting_to_asia", "t1", lambda c, ns: E(c)[E(c).stage == "Stage One"], ["Stage One", "stages.csv"]),
+    ("02_stage_1_adjusting_to_asia", "t1",
+     lambda c, ns: E(c)[(E(c).date >= "2012-01-01") & (E(c).date <= "2014-02-27")], ["27 February 2014"]),
+    ("02_stage_1_adjusting_to_asia", "t1", lambda c, ns: E(c)["stage"].value_counts(), ["column of numbers"]),
+    # 02 t2: KOR for JPN; 'after' the wrong side of the cut; the actors list; counts
+    ("02_stage_1_adjusting_to_asia", "t2",
+     lambda c, ns: (lambda s: _ba(s, s[s.date <= "2013-12-31"]))(_pair_s(c, "stage-1", "RUS", "KOR")), ["JPN (Japan)"]),
+    ("02_stage_1_adjusting_to_asia", "t2",
+     lambda c, ns: (lambda s: _ba(s, s[s.date > "2013-12-31"]))(_pair_s(c, "stage-1", "RUS", "JPN")), ["<="]),
+    ("02_stage_1_adjusting_to_asia", "t2",
+     lambda c, ns: (lambda s: _ba(s, s[s.date <= "2013-12-31"]))(_in_actors(_s(c, "stage-1"), "RUS", "JPN")), ["main pair"]),
+    ("02_stage_1_adjusting_to_asia", "t2",
+     lambda c, ns: (lambda s: _cnt(s, s[s.date <= "2013-12-31"]))(_pair_s(c, "stage-1", "RUS", "JPN")), ["numbers of events"]),
+    ("02_stage_1_adjusting_to_asia", "t2",
+     lambda c, ns: _ba(_pair_s(c, "stage-1", "RUS", "JPN"), (lambda e: e[e.date <= "2013-12-31"])(_pair_s(c, None, "RUS", "JPN"))),
+     ["every period"]),
+    # 03 t1: a misspelt value; 2016 & 2017 on one column (no rows)
+    ("03_stage_2_after_crimea", "t1", lambda c, ns: E(c)[(E(c).event_type == "sanction") & (E(c).actor_a == "UNSC")], ["unique()"]),
+    ("03_stage_2_after_crimea", "t1", lambda c, ns: E(c)[(E(c).event_type == "sanctions") & (E(c).date.dt.year == 2016)
+                                                         & (E(c).date.dt.year == 2017)], [".isin"]),
+    # 03 t2: the other order only; counts
+    ("03_stage_2_after_crimea", "t2", lambda c, ns: (lambda s: _ba(s, _drop(s, "2015-04-30-kim-skips-parade")))(
+        _pair_s(c, "stage-2", "PRK", "RUS", one=True)), ["order"]),
+    ("03_stage_2_after_crimea", "t2", lambda c, ns: (lambda s: _cnt(s, _drop(s, "2015-04-30-kim-skips-parade")))(
+        _pair_s(c, "stage-2", "RUS", "PRK")), ["numbers of events"]),
+    # 04 t1: words in the title instead of the event type; the event type capitalised
+    ("04_stage_3_sidelined_then_summits", "t1", lambda c, ns: _s(c, "stage-3")[_s(c, "stage-3").title.str.contains("summit", case=False)],
+     ["event_type column"]),
+    ("04_stage_3_sidelined_then_summits", "t1", lambda c, ns: _s(c, "stage-3")[_s(c, "stage-3").event_type == "Summit"], ["spelled"]),
+    # 04 t2: the other order only; KOR; the actors list; every period
+    ("04_stage_3_sidelined_then_summits", "t2", lambda c, ns: (lambda s: _ba(s, s[s.date <= "2019-12-31"]))(
+        _pair_s(c, "stage-3", "PRK", "RUS", one=True)), ["order"]),
+    ("04_stage_3_sidelined_then_summits", "t2", lambda c, ns: (lambda s: _ba(s, s[s.date <= "2019-12-31"]))(
+        _pair_s(c, "stage-3", "RUS", "KOR")), ["KOR", "South Korea"]),
+    ("04_stage_3_sidelined_then_summits", "t2", lambda c, ns: (lambda s: _ba(s, s[s.date <= "2019-12-31"]))(
+        _in_actors(_s(c, "stage-3"), "RUS", "PRK")), ["main pair"]),
+    ("04_stage_3_sidelined_then_summits", "t2", lambda c, ns: (lambda s: _ba(s, s[s.date <= "2019-12-31"]))(
+        _pair_s(c, None, "RUS", "PRK")), ["every period"]),
+    # 04 t3: a timeline without Russia's own meetings cannot show Russia left out
+    ("04_stage_3_sidelined_then_summits", "t3", lambda c, ns: _fig(c, "timeline", stages=["stage-3"], actors=["KOR"]),
+     ["Russia's own meetings"]),
+    # 05 t1: the actors list compared with a whole list; isin on both columns; North Korea on either side
+    ("05_stage_4_war_and_alliance", "t1",
+     lambda c, ns: _s(c, "stage-4")[_s(c, "stage-4").actors.map(lambda x: list(x) == ["RUS", "PRK"])], ["whole list"]),
+    ("05_stage_4_war_and_alliance", "t1", lambda c, ns: (lambda e: e[e.actor_a.isin(["RUS", "PRK"]) & e.actor_b.isin(["RUS", "PRK"])])(
+        _s(c, "stage-4")), ["same country"]),
+    ("05_stage_4_war_and_alliance", "t1", lambda c, ns: (lambda e: e[(e.actor_a == "PRK") | (e.actor_b == "PRK")])(_s(c, "stage-4")),
+     ["must be Russia"]),
+    ("05_stage_4_war_and_alliance", "t1", lambda c, ns: _s(c, "stage-4")[_s(c, "stage-4").actors == "RUS;PRK"], ["list column"]),
+    # 05 t2: isin without ~; 'after' from every event
+    ("05_stage_4_war_and_alliance", "t2", lambda c, ns: _ba(_s4_prk(c), _s4_prk(c)[_s4_prk(c).id.isin(R05)]), ["~"]),
+    ("05_stage_4_war_and_alliance", "t2", lambda c, ns: _ba(_s4_prk(c), _drop(E(c), *R05)), ["every event"]),
+]
+
+
+def _w06_t2_one_order(c, ns):
+    rows = {}
+    for p in ("stage-4", "epilogue"):
+        e = c.events[c.events["stage"] == p]
+        sel = e[(e.actor_a == "RUS") & (e.actor_b == "PRK")]
+        rows[p] = {"n_events": len(sel), "mean_tone": sel["goldstein"].mean()}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
 # 06 -------------------------------------------------------------
 NIS = ["2025-02-09-nis-dprk-workers-in-russia", "2025-02-27-nis-second-troop-deployment", "2025-09-02-nis-2000-dprk-dead"]
 
@@ -324,7 +423,9 @@ WRONG = [
     ("05_stage_4_war_and_alliance", "t2", lambda c, ns: _ba(_s4_prk(c, stage=None), _drop(_s4_prk(c, stage=None), *ALLEGED)), ["stage four only"]),
     ("05_stage_4_war_and_alliance", "t2", lambda c, ns: _ba(_s4_prk(c), _drop(_s4_prk(c), *ALLEGED), agg="sum"), ["mean"]),
     ("05_stage_4_war_and_alliance", "t2", lambda c, ns: _ba(_s4_prk(c), _drop(_s4_prk(c), ALLEGED[0])), ["both"]),
-    ("05_stage_4_war_and_alliance", "t2", lambda c, ns: _ba(_s4_prk(c), _s4_prk(c)), SAME),
+    ("05_stage_4_war_and_alliance", "t2", lambda c, ns: _ba(_s4_prk(c), _s4_prk(c)), ["drops nothing"]),
+    # 01-05: the mistakes a walk-through as a student with a little pandas made first (issue 23)
+    *WALK,
     # 06 t1
     ("06_epilogue_after_the_article", "t1", lambda c, ns: ns["epilogue"][ns["pair"] & (ns["epilogue"].date > ns["admission"])],
      [">="]),
@@ -464,7 +565,13 @@ def _fig(c, name, **kw):
 
 
 def _choice_options(lesson):
+    """The CHOICE options of the lesson's checker module (turn_east.practice.tasks.lessonNN)."""
     return importlib.import_module(f"turn_east.practice.tasks.lesson{lesson[:2]}").CHOICE
+
+
+def _task_of_kind(lesson, kind):
+    """The id of the lesson's task of this kind, or None (the epilogue's exercise has drills only)."""
+    return next((t for t, task in tasks_for(lesson).items() if task.kind == kind), None)
 
 
 INCOMPLETE = {  # a defensible chart built without what the question is about
@@ -482,7 +589,9 @@ INCOMPLETE = {  # a defensible chart built without what the question is about
 }
 
 for _lesson in LESSONS:
-    _tid = next(t for t, task in tasks_for(_lesson).items() if task.kind == "choice")
+    _tid = _task_of_kind(_lesson, "choice")
+    if _tid is None:
+        continue
     for _chart, _opt in _choice_options(_lesson).items():
         if not _opt.defensible:
             WRONG.append((_lesson, _tid, (lambda name: lambda c, ns: _fig(c, name))(_chart), ["not a defensible choice"]))
@@ -581,7 +690,9 @@ def _coding_wrongs(lesson):
 
 
 for _lesson in LESSONS:
-    _tid = next(t for t, task in tasks_for(_lesson).items() if task.kind == "coding")
+    _tid = _task_of_kind(_lesson, "coding")
+    if _tid is None:
+        continue
     for _make, _words in _coding_wrongs(_lesson):
         WRONG.append((_lesson, _tid, _make, _words))
 
@@ -630,6 +741,50 @@ def test_hints_in_exercises_are_valid_pandas():
             for line in "".join(cell["source"]).splitlines():
                 if line.strip().startswith("# HINT:") and "lambda" not in line:
                     assert not bad.search(line), f"{path.name}: {line.strip()}"
+
+
+# ---------------------------------------------------------------- an answer cell that stopped with an error
+
+SLIPS = [  # (the answer cell as a student types it, words the check must then say)
+    ('resolutions = events[(events["event_type"] == "sanctions") and (events["actor_a"] == "UNSC")]', ["& for and"]),
+    ('resolutions = events[events["event_type"] == "sanctions" & events["actor_a"] == "UNSC"]', ["brackets"]),
+    ('resolutions = events[events["id"] != ["2016-03-02-unscr-2270", "2016-11-30-unscr-2321"]]', [".isin"]),
+    ('resolutions = events[events["date"] <= 2017]', ["date written as a string"]),
+    ('resolutions = events.merge(course.places, left_on="place", right_on="id")\n'
+     'resolutions = resolutions[resolutions["id"] == "x"]', ["id_x"]),
+    ('resolutions = events[events["actor"] == "UNSC"]', ["table.columns"]),
+    ('resolutions = None\nresolutions = resolutions[resolutions["actor_a"] == "UNSC"]', ["still None"]),
+]
+
+
+def test_a_check_after_a_failed_answer_cell_says_what_the_error_means():
+    """In a notebook the check runs right after the answer cell: when that cell raised, the check explains the error
+    (and/or, missing brackets, a list compared with !=, a date compared with a number, id_x after a merge) instead of
+    only "not answered yet". Driven through a real IPython shell, cell by cell, as a kernel runs them."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    shell.run_line_magic("xmode", "minimal")  # the error is what matters here, not the formatting of its traceback
+    try:
+        shell.run_cell("from turn_east.data import load_course\nfrom turn_east.practice import Practice\n"
+                       "course = load_course()\nevents = course.events\n"
+                       "practice = Practice('03_stage_2_after_crimea', course)", store_history=True)
+        for cell, words in SLIPS:
+            shell.run_cell("resolutions = None", store_history=True)
+            assert shell.run_cell(cell, store_history=True).error_in_exec is not None, cell
+            result = shell.run_cell("practice.check('t1', resolutions)", store_history=True)
+            message = result.result.message
+            assert "stopped with an error" in message and all(w in message for w in words), (cell, message)
+        shell.run_cell("x = 1", store_history=True)  # a later cell ran cleanly: no stale explanation
+        message = shell.run_cell("practice.check('t1', None)", store_history=True).result.message
+        assert "stopped with an error" not in message and "Replace None" in message
+    finally:
+        InteractiveShell.clear_instance()
+
+
+def test_a_figure_shown_instead_of_kept_is_explained(course):
+    v = Practice("02_stage_1_adjusting_to_asia", course).check("t3", None)
+    assert v.status == "unanswered" and ".show() returns None" in v.message
 
 
 def test_task_texts_warn_of_the_traps_they_set():

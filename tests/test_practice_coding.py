@@ -82,6 +82,33 @@ def test_a_defensible_extra_motive_is_accepted_with_its_reason(course):
     assert ok and "defensible too" in message
 
 
+def test_the_slips_of_a_first_coding_are_named(course):
+    """Slips a student made in the walk-through (issue 23): a wrong key, a defensible motive alone, a score from the
+    point of view of a bystander, a lone 0 that is no sign of the relations scale."""
+    lesson = "01_prelude_six_party_talks"
+    ev = coding_events(course, lesson)
+    first, second = ev.iloc[0], ev.iloc[1]
+    right = _right(course, lesson)
+
+    wrong_key = {**right, first.id: {"score": right[first.id]["goldstein"], "stage": first.stage,
+                                     "motives": list(first.motives)}}
+    ok, message = check_coding(course, lesson, wrong_key)
+    assert not ok and "'score'" in message and "nan" not in message.lower(), message
+
+    extra_only = {**right, first.id: dict(right[first.id], motives=list(first.motives_also))}
+    ok, message = check_coding(course, lesson, extra_only)
+    assert not ok and "defensible, but only beside" in message, message
+
+    neutral = {**right, first.id: dict(right[first.id], goldstein=0.0)}   # the course codes it hostile (-6)
+    ok, message = check_coding(course, lesson, neutral)
+    assert not ok and "tone between the main pair, North Korea (PRK)" in message, message
+    assert "relations scale" not in message, message
+
+    squeezed = {k: dict(v, goldstein=float(round(v["goldstein"] * 3 / 10))) for k, v in right.items()}
+    ok, message = check_coding(course, lesson, squeezed)
+    assert not ok and "relations scale" in message, message
+
+
 def test_codings_of_other_shapes_are_read(course):
     lesson = "02_stage_1_adjusting_to_asia"
     right = _right(course, lesson)

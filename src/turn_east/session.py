@@ -14,6 +14,7 @@ from __future__ import annotations
 
 SESSION_MIN = 90
 WRAP_UP_MAX = 5
+OPENING_MIN = 5   # a session always opens with a recap (or the course's set-up), even when its reading is cut
 BLOCK_NAMES = ("Opening", "Reading and charts", "Exercises and quiz", "Discussion", "Wrap-up")
 
 
@@ -30,12 +31,12 @@ def lesson_minutes(row: dict | None) -> tuple[int, int, int] | None:
 def session_blocks(row: dict | None, session: int = SESSION_MIN) -> list[tuple[str, int]]:
     """The five blocks of a lesson's session (name, minutes), summing to ``session``.
 
-    When the lesson's minutes exceed the session, the reading is cut to fit (the plan says to set the
-    rest before class); the exercise and discussion minutes are kept.
+    When the lesson's minutes leave no room for an opening and a wrap-up, the reading is cut to fit (the plan
+    says to set the rest before class); the exercise and discussion minutes are kept.
     """
     minutes = lesson_minutes(row) or (0, 0, 0)
     reading, exercise, discussion = minutes
-    reading = max(0, min(reading, session - exercise - discussion))
+    reading = max(0, min(reading, session - exercise - discussion - OPENING_MIN - WRAP_UP_MAX))
     left = session - reading - exercise - discussion
     wrap = min(WRAP_UP_MAX, left // 2)
     blocks = [("Opening", left - wrap), ("Reading and charts", reading), ("Exercises and quiz", exercise),
@@ -51,5 +52,7 @@ def banner_timing(row: dict | None) -> str:
     blocks = session_blocks(row)
     parts = ", ".join(f"{name.lower()} {m} min" for name, m in blocks if m)
     own = sum(minutes)
-    note = "" if own <= SESSION_MIN else f" (the lesson's {own} minutes are more than a session: set reading before class)"
+    cut = minutes[0] - dict(blocks)["Reading and charts"]
+    note = (f" (the lesson's {own} minutes are more than a session: set reading before class, about {cut} min)"
+            if cut > 0 else "")
     return f"The {SESSION_MIN}-minute session: {parts}{note}."

@@ -7,9 +7,11 @@ notebook (its narrative sections, chart cells, data sections and "Try it" prompt
 under ``## Discussion`` and the minutes in their leader notes), so a plan cannot drift from its lesson.
 
 A plan follows the lesson's kind: every lesson spends its reading minutes on the narrative and the
-charts, its exercise minutes on the data cells, "Try it" prompts and live quiz questions (the synthesis
-on the essay, with one live question), its discussion minutes on the prompts (the synthesis on the
-debate); the course map's opening is the course's set-up and syllabus. Live questions are picked for
+charts, its exercise minutes on the data cells, "Try it" prompts, the practice notebook (when the lesson
+has one in ``exercises/``) and live quiz questions (the synthesis on the essay, with one live question), its
+discussion minutes on the prompts (the synthesis on the debate); the course map's opening is the course's
+set-up and syllabus. When a lesson's minutes are more than a session, its reading is set before class and
+the plan says so. Live questions are picked for
 discussion by :func:`live_questions` (reasoning skills first).
 
     plan = seminar_plan(course, "02_stage_1_adjusting_to_asia")   # SeminarPlan
@@ -27,7 +29,7 @@ from turn_east import nbfiles
 from turn_east.data import Course, Question
 from turn_east.paths import repo_folder
 from turn_east.quiz import answer_text
-from turn_east.session import SESSION_MIN, session_blocks
+from turn_east.session import SESSION_MIN, lesson_minutes as session_minutes, session_blocks
 
 #: The session's blocks for a lesson with the usual minutes (35 / 20 / 25); each lesson's own come from
 #: turn_east.session.session_blocks (its minutes in lessons.csv).
@@ -114,6 +116,8 @@ class SeminarPlan:
     blocks: list[tuple[str, int]] = field(default_factory=list)  # turn_east.session.session_blocks
     rows: list[tuple[int, int, str, str]] = field(default_factory=list)
     notebook_found: bool = True
+    reading_before_class: int = 0   # the lesson's reading minutes that do not fit the session: set before class
+    practice: str = ""              # the practice notebook (exercises/<lesson>.ipynb), when the lesson has one
 
     @property
     def total_minutes(self) -> int:
@@ -128,7 +132,9 @@ class SeminarPlan:
         if not self.notebook_found:
             out += ["*The lesson notebook was not found; the plan below uses the course data only.*", ""]
         blocks = ", ".join(f"{name.lower()} {m}" for name, m in self.blocks if m)
-        out += [f"Minutes from the lesson's row in `data/lessons.csv` ({blocks}; total {SESSION_MIN}).", ""]
+        out += [f"Minutes from the lesson's row in `data/lessons.csv` ({blocks}; total {SESSION_MIN})"
+                + (f"; {self.reading_before_class} minutes of reading are set before class." if self.reading_before_class
+                   else "."), ""]
         out += ["| Start | Min | Segment | What to do |", "|---:|---:|---|---|"]
         out += [f"| {s} | {m} | {_cell(seg)} | {_cell(what)} |" for s, m, seg, what in self.rows]
         out += ["", "**Live quiz questions** (as numbered in the lesson's quiz; let the room vote before anyone "
@@ -330,8 +336,13 @@ def _rows(plan: SeminarPlan, kind: str, n_periods: int | None = None) -> list[tu
     charts = plan.charts
     chart_total = min(CHART_MIN * len(charts), max(0, reading - 5)) if charts else 0
     sections = ", ".join(f"\u201c{t}\u201d" for t in plan.sections) or "the narrative sections"
-    add(reading - chart_total, "Reading", f"Students read {sections} (set them before class if the room reads "
-                                          "slowly); ask for the one claim each section makes.")
+    if plan.reading_before_class:
+        add(reading - chart_total, "Reading", f"The reading ({sections}) was set before class: the lesson's "
+                                              "minutes are more than a session. Ask for the one claim each "
+                                              "section makes.")
+    else:
+        add(reading - chart_total, "Reading", f"Students read {sections} (set them before class if the room "
+                                              "reads slowly); ask for the one claim each section makes.")
     for ch, minutes in zip(charts, _split(chart_total, [1] * len(charts))):
         add(minutes, f"Chart {ch.number} ({ch.function})",
             f"{_sentence(ch.question)} Show it, give students a minute to read it, then read the 'What it "
@@ -351,7 +362,12 @@ def _rows(plan: SeminarPlan, kind: str, n_periods: int | None = None) -> list[tu
             if d.try_it:
                 what += " Try it: " + " / ".join(_shorten(t, 14) for t in d.try_it) + " (pairs, then one answer)."
             add(minutes, d.title, what)
-        quiz_min = exercise - data_total
+        if plan.practice:  # the rest of the block: the practice notebook, in pairs, before the live quiz
+            add(exercise - data_total - quiz_min, "Practice notebook",
+                f"Pairs work through the checked tasks of {plan.practice} (make workspace copies it into my-work/); "
+                "each check names the kind of mistake. Walk round; collect one defence of a chart choice.")
+        else:
+            quiz_min = exercise - data_total
     if plan.questions:
         for lq, minutes in zip(plan.questions, _split(quiz_min, [1] * len(plan.questions))):
             add(minutes, "Live quiz", f"{lq.label} Vote first, then Check; reveal with Show answer.")
@@ -420,6 +436,12 @@ def seminar_plan(course: Course, lesson_id: str, notebooks_dir=None) -> SeminarP
                        charts=lesson_charts(nb), questions=live, all_question_ids=[q.id for q in bank],
                        prompts=prompts, sections=narrative_sections(nb), data=data_sections(nb),
                        blocks=session_blocks(lesson), notebook_found=path.exists())
+    minutes = session_minutes(lesson)
+    if minutes:
+        plan.reading_before_class = minutes[0] - dict(plan.blocks)["Reading and charts"]
+    exercise = folder.parent / "exercises" / f"{lesson_id}.ipynb"
+    if exercise.exists():
+        plan.practice = f"exercises/{lesson_id}.ipynb"
     plan.rows = _rows(plan, kind, len(course.periods))
     if plan.total_minutes != SESSION_MIN:  # a bug in _rows, never the data's fault
         raise RuntimeError(f"{lesson_id}: the plan lasts {plan.total_minutes} minutes, not {SESSION_MIN}")

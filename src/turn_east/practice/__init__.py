@@ -22,6 +22,7 @@ For a class (the leader's agreement exercise)::
     intercoder.py agreement(codings) -> Agreement: Krippendorff's alpha (the krippendorff package)
     tasks/        the checkers, one module per lesson
     checks.py     Practice, CheckResult, Progress
+    slips.py      the error the answer cell before a check stopped with, said in plain words (and/or, brackets, id_x)
 
 Exercises are generated from the solutions by ``turn-east exercises`` and copied into a student's
 folder by ``turn-east workspace`` (``turn_east.make.exercises``, ``turn_east.make.workspace``).

@@ -18,6 +18,7 @@ from turn_east.data import Course
 from turn_east.errors import PracticeError
 from turn_east.practice.coding import CODING_MIME, CodingSheet, coding_payload, coding_sheet
 from turn_east.practice.registry import REGISTRY, Task, tasks_for
+from turn_east.practice.slips import explain_last_error
 
 
 STATUS_TEXT = {"pass": "Correct", "fail": "Not yet", "unanswered": "Not answered yet"}
@@ -73,17 +74,21 @@ class Practice:
         t = self.tasks.get(task_id)
         if t is None:
             raise PracticeError(f"{self.lesson} has no task {task_id!r}; its tasks are {', '.join(self.tasks)}")
+        slip = explain_last_error()  # the answer cell just before this check failed: say what its error means
         if answer is None or answer is Ellipsis:
-            v = CheckResult(task_id, t.title, "unanswered",
-                        "Replace None with your answer in the cell above, run it, then run this check again."
-                        + (" (fig.show() returns None: assign the figure itself, fig = charts.<name>(course, ...).)"
-                           if t.kind == "choice" else ""))
+            message = "Replace None with your answer in the cell above, run it, then run this check again."
+            if t.kind == "choice":
+                message += " (A figure's .show() returns None: assign the figure the chart function returns.)"
+            v = CheckResult(task_id, t.title, "unanswered", f"{slip}\n{message}" if slip else message)
         else:
             try:
                 ok, message = t.checker(self.course, answer)
             except Exception as exc:  # a student's answer of the wrong shape must not crash the lesson
                 ok, message = False, (f"Your answer could not be read ({type(exc).__name__}: {exc}). "
                                       "Check its type against the task description.")
+            if slip and not ok:
+                message = (f"{slip}\nSo this check reads what your answer held when that cell stopped: "
+                           f"{message}")
             data = None
             if t.kind == "coding":
                 try:

@@ -8,10 +8,9 @@ course's and explains every difference with the course's one-line reasons.
     found = collect_codings("submissions/", course=course)   # every coding in a folder of notebooks or CSVs
 
 An answer is a dict keyed by event id, ``{"<event id>": {"goldstein": <-10..10>, "stage": "<stage id>",
-"motives": ["<motive id>", ...]}, ...}`` (never a real coding here: a student release ships this file), or a
-DataFrame with one row per event (index or an ``id``/``event`` column).
-Motives may be a list, a ;-separated string as in the CSV files, or one id; motive titles and stage titles are
-accepted too.
+"motives": ["<motive id>", ...]}, ...}``, or a DataFrame with one row per event (index or an ``id``/``event``
+column); this docstring ships to students, so it shows no real event's coding. Motives may be a list, a
+;-separated string as in the CSV files, or one id; motive titles and stage titles are accepted too.
 """
 
 from __future__ import annotations
@@ -48,7 +47,7 @@ ANCHORS = ((-10, -9, "war, invasion, military attack"),
 def anchor_of(score: float) -> str:
     for lo, hi, words in ANCHORS:
         if lo - 0.5 < score < hi + 0.5:
-            return f"{lo:+d} to {hi:+d} ({words})" if lo != hi else f"{lo:+d} ({words})"
+            return f"{lo:+d} to {hi:+d} ({words})" if lo != hi else f"{lo:+d} ({words})".replace("+0 ", "0 ")
     return "outside the scale"
 
 
@@ -184,9 +183,10 @@ def read_coding(answer, course=None) -> tuple[pd.DataFrame | None, str]:
             problems.append(f"motives {rec.get('motives')!r} is not a list of motive ids")
             motives = []
         problems += [f"'{u}' is not a motive id" for u in unknown]
+        others = [k for k in rec if k not in FIELDS + ("id", "event")]
         rows.append(dict(event=event, goldstein=g, stage=_stage_id(rec.get("stage"), course), motives=motives,
-                         unknown=problems))
-    return pd.DataFrame(rows, columns=["event", "goldstein", "stage", "motives", "unknown"]), ""
+                         unknown=problems, others=others))
+    return pd.DataFrame(rows, columns=["event", "goldstein", "stage", "motives", "unknown", "others"]), ""
 
 
 def coding_rows(answer, coder: str, course=None) -> pd.DataFrame:
@@ -195,7 +195,7 @@ def coding_rows(answer, coder: str, course=None) -> pd.DataFrame:
     rows, _ = read_coding(answer, course)
     if rows is None:
         return pd.DataFrame(columns=["coder", "event", "goldstein", "stage", "motives"])
-    rows = rows.drop(columns="unknown")
+    rows = rows.drop(columns=["unknown", "others"])
     rows.insert(0, "coder", str(coder))
     return rows
 
@@ -238,9 +238,14 @@ def _explain(event, mine, course) -> tuple[bool, list[str]]:
                                ", which do not follow calendar years") if near else "")
                          + ". " + _sentence(event.stage_why))
     g, want = mine["goldstein"], float(event.goldstein)
+    if g is not None and g != g:  # a missing score becomes NaN in a table of codings
+        g = None
     if g is None:
         ok = False
-        notes.append("Goldstein score missing: give a number from -10 to +10.")
+        others = mine.get("others") or []
+        notes.append("Goldstein score missing: give a number from -10 to +10"
+                     + (f" under the key \"goldstein\" (your entry has {', '.join(map(repr, others))}; the keys are "
+                        "goldstein, stage and motives)." if others else "."))
     elif not -10 <= g <= 10:
         ok = False
         notes.append(f"Goldstein {_fmt(g)} is outside the scale, which runs from -10 to +10.")
@@ -254,8 +259,14 @@ def _explain(event, mine, course) -> tuple[bool, list[str]]:
         else:
             ok = False
             side = "" if same_side else ", on the other side of zero"
+            pair = ""
+            if not same_side:
+                names = getattr(course, "actor_names", {}) or {}
+                a, b = str(event.actor_a), str(event.actor_b)
+                pair = (f" The score is for the tone between the main pair, {names.get(a, a)} ({a}) and "
+                        f"{names.get(b, b)} ({b}), whatever the event meant for anyone else.")
             notes.append(f"Goldstein {_fmt(g)} (the anchors put that at {anchor_of(g)}) is more than "
-                         f"{GOLDSTEIN_TOLERANCE} points from the course's score{side}. The course's reasoning: "
+                         f"{GOLDSTEIN_TOLERANCE} points from the course's score{side}.{pair} The course's reasoning: "
                          f"{_sentence(event.goldstein_why)}")
     want_m, also = list(event.motives), list(event.motives_also)
     got_m = mine["motives"]
@@ -271,9 +282,9 @@ def _explain(event, mine, course) -> tuple[bool, list[str]]:
             notes.append("No motive tagged: tag the motives the event illustrates.")
     elif not set(got_m) & set(want_m):
         ok = False
-        if got_m and not unsupported:
-            notes.append(f"Motives: {', '.join(got_m)} {'is' if len(got_m) == 1 else 'are'} defensible as a further "
-                         f"reading, but the event mainly illustrates another motive. {why}")
+        if defended:
+            notes.append(f"Motives: {', '.join(defended)} is defensible, but only beside the motive the course "
+                         f"tags, and yours has none of the course's. {why}")
         else:
             notes.append(f"Motives: none of yours is one of the course's. {why}")
     elif unsupported:
@@ -287,6 +298,16 @@ def _explain(event, mine, course) -> tuple[bool, list[str]]:
             notes.append("Motives accepted" + (f" ({', '.join(defended)} is defensible too)" if defended else "")
                          + (f"; the course also tags {', '.join(left_out)}" if left_out else "") + f". {why}")
     return ok, notes
+
+
+def _looks_like_relation_scale(coded, events) -> bool:
+    """Every score lies within -3..+3 and, stretched to -10..+10, would be near the course's: the student used the
+    relations scale (relations.csv) instead of the Goldstein scale. A single 0 or 3 on its own is no sign of it."""
+    pairs = [(float(coded[e.id].goldstein), float(e.goldstein)) for e in events.itertuples(index=False)
+             if coded[e.id].goldstein is not None and coded[e.id].goldstein == coded[e.id].goldstein]
+    if not pairs or any(abs(g) > 3 for g, _ in pairs) or not any(abs(w) > 3 for _, w in pairs):
+        return False
+    return all(abs(g * 10 / 3 - w) <= GOLDSTEIN_TOLERANCE + 1 for g, w in pairs)
 
 
 def check_coding(course, lesson: str, answer) -> tuple[bool, str]:
@@ -308,13 +329,11 @@ def check_coding(course, lesson: str, answer) -> tuple[bool, str]:
     all_ok, parts = True, []
     for event in events.itertuples(index=False):
         r = coded[event.id]
-        ok, notes = _explain(event, dict(goldstein=r.goldstein, stage=r.stage, motives=r.motives, unknown=r.unknown),
-                             course)
+        ok, notes = _explain(event, dict(goldstein=r.goldstein, stage=r.stage, motives=r.motives, unknown=r.unknown,
+                                         others=r.others), course)
         all_ok &= ok
         parts.append(f"{event.id}:\n  - " + "\n  - ".join(notes))
-    relation_scale = [r.goldstein for r in rows.itertuples() if r.goldstein is not None]
-    if not all_ok and relation_scale and all(abs(x) <= 3 for x in relation_scale) \
-            and any(abs(float(e.goldstein)) > 3 for e in events.itertuples()):
+    if not all_ok and _looks_like_relation_scale(coded, events):
         parts.insert(0, "All your scores lie between -3 and +3: that is the relations scale (relations.csv). "
                         "Events use the Goldstein scale, from -10 to +10 (see the anchors in data/README.md).")
     head = ("Your coding agrees with the course's, within the codebook's tolerance."

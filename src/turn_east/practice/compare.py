@@ -43,10 +43,13 @@ MASK_HINT = ("This is a True/False column (a mask), one value per row of the tab
 MERGE_SUFFIX_HINT = ("After your merge both tables' '{c}' columns were renamed {c}_x and {c}_y, because both tables "
                      "have a column called '{c}'. Rename the other table's column before merging "
                      "(e.g. other.rename(columns={{'{c}': 'other_{c}'}})), or merge with suffixes=('', '_other').")
-EMPTY_HINT = ("Your answer is empty: no row passed your conditions. Check the spelling of the ids you compare with "
-              "(PRK is North Korea, KOR is South Korea); a list column (actors, people, motives) never equals a "
-              "string, so test membership with .map(lambda items: 'PRK' in items); and if you merged, check that the "
-              "two key columns hold the same kind of ids (an inner merge that matches nothing is empty).")
+EMPTY_HINT = ("Your answer is empty: no row passed your conditions. Check that each value you typed is spelled as "
+              "in the data (events[\"event_type\"].unique() lists a column's values): ids are lower case with "
+              "hyphens, stage ids are those of stages.csv, not titles such as 'Stage One', and actor codes are upper "
+              "case (PRK is North Korea, KOR is South Korea). Other ways to get no rows: two conditions on one column "
+              "joined with & (a year cannot be both 2016 and 2017: use .isin), a list column (actors, people, "
+              "motives) compared with == (use .map(lambda items: 'PRK' in items)), or a merge whose key columns hold "
+              "different kinds of ids.")
 EMPTY_SERIES_HINT = ("Your Series is empty. If it comes from a merge, the merge matched nothing: check that the two key "
                      "columns hold the same ids; if it comes from a filter, check the ids you compare with and that "
                      "list columns are tested with .map(lambda items: ... in items).")
@@ -78,6 +81,9 @@ def as_id_list(answer, column: str = "id") -> tuple[list | None, str]:
                       "(do not select other columns only, and do not drop it).")
     if is_mask(answer):
         return None, MASK_HINT
+    if isinstance(answer, pd.Series) and len(answer) and pd.api.types.is_numeric_dtype(answer.dtype):
+        return None, (f"This is a column of numbers (a count or a score per {answer.index.name or 'label'}), not the "
+                      f"rows the task asks for: keep the rows themselves, a DataFrame with its '{column}' column.")
     if isinstance(answer, (pd.Series, pd.Index, list, tuple, set)):
         return [str(x) for x in answer], ""
     if isinstance(answer, str):
@@ -346,18 +352,30 @@ def check_before_after(answer, before: float, after: float, mistakes=(), *, tol:
         return True, f"Both {what}s are right: the change moves the {what} by {after - before:+.2f}."
     if near(got["before"], after) and near(got["after"], before) and not near(before, after):
         return False, '"before" and "after" are swapped: "before" is the course data as it is, "after" the changed data.'
+    # With few events, two different slips can give the same two numbers: name each of them. A mistake that
+    # fixes both numbers is a closer match than one that fixes a single side (None: any value), and wins.
+    full, partial = [], []
     for (mb, ma), hint in mistakes:
         hit_b = mb is None or near(got["before"], mb)
         hit_a = ma is None or near(got["after"], ma)
         if hit_b and hit_a and (mb is not None or ma is not None):
-            return False, hint
+            found = full if (mb is not None and ma is not None) else partial
+            if hint not in found:
+                found.append(hint)
+    hits = full or partial
+    if len(hits) == 1:
+        return False, hits[0]
+    if hits:
+        return False, ("Your numbers fit more than one typical slip; check each: "
+                       + " ".join(f"({i}) {h}" for i, h in enumerate(hits, 1)))
     if near(got["before"], after) and near(got["after"], after) and not near(before, after):
         return False, ('"before" already holds the change: you changed the course data itself. Keep the course data '
                        "as it is and make the change in a copy (table.copy(), or a filtered table).")
     for side in ("before", "after"):
         if got[side] != got[side]:
             return False, (f'"{side}" is NaN (not a number): the mean of no rows. Your selection for "{side}" is '
-                           "empty; check the ids, the dates and the conditions.")
+                           "empty: check the actor codes (PRK is North Korea, KOR is South Korea), both orders of the "
+                           "pair, the ids and the dates.")
     if ok_b and near(got["after"], before):
         return False, ('"after" equals "before": the change did not reach your computation. Recompute on the changed '
                        "copy of the data (check that your filter really removes or changes the row).")

@@ -103,7 +103,7 @@ def write_deck(executed: Path, out: Path, *, course, lesson_ids, quiz=None) -> D
     lesson = course.lesson(lesson_id) or {}
     titles = dict(course.lesson_titles)
     slides = build.slides_of(nb, lesson=lesson, titles=titles, quiz=quiz, course=course,
-                             notebook=titles.get(lesson_id, lesson_id))
+                             notebook=f"notebooks/{lesson_id}.ipynb")
     deck_nb = build.deck_notebook(slides, metadata={"kernelspec": nb.metadata.get("kernelspec", {})})
     has_map = any(html_has_map(build._html_of(o)) for s in slides for o in s.outputs)
     from turn_east.quiz.render import TEMPLATES as QUIZ_TEMPLATES

@@ -135,7 +135,7 @@ def _export(job: Job, nb) -> str:
                  "te_self_contained": job.self_contained, "te_course": COURSE_TITLE,
                  "te_index_url": "" if job.self_contained else job.index_url, "te_footer": job.footer,
                  "te_audience_label": "Seminar leader's copy" if job.audience == "leader" else "Student handout",
-                 "te_notebook": job.title, "te_paper": PAPER_SIZES[job.paper],
+                 "te_notebook": f"notebooks/{Path(job.notebook).name}", "te_paper": PAPER_SIZES[job.paper],
                  "te_running_css": css_string(f"{job.title} \u00b7 "
                                               f"{'Leader copy' if job.audience == 'leader' else 'Student handout'}")}
     body, _ = exporter(job.audience).from_notebook_node(nb, resources=resources)

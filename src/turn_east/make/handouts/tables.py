@@ -3,7 +3,8 @@
 A DataFrame output (pandas' ``<table class="dataframe">``) with more than :data:`PRINT_ROWS` body rows
 keeps every row in the HTML; rows past the limit carry ``te-print-cut``, which the print stylesheet
 hides, and a line under the table says how many rows there are and where to see them all (the live
-lesson, and the course's CSV file the cell reads, when the code names one). On screen the box is a
+lesson, named by its title in a handout and by its notebook in a leader's slide deck, and the course's CSV
+file the cell reads, when the code names one). On screen the box is a
 keyboard-focusable region (WCAG: a scrollable area must be reachable without a mouse).
 """
 
@@ -39,9 +40,11 @@ def mark_short_cells(table: str) -> str:
     return _CELL.sub(r'<td class="te-nowrap">\1</td>', table)
 
 
-def wrap_table(table: str, *, notebook: str, csv: str = "", limit: int = PRINT_ROWS, verb: str = "printed") -> str:
+def wrap_table(table: str, *, notebook: str, csv: str = "", limit: int = PRINT_ROWS, verb: str = "printed",
+               lesson: str = "") -> str:
     """One DataFrame table, boxed for the screen and cut for paper (unchanged when it is short); ``verb``
-    says what happens to the first rows ("printed"; a slide deck's are "shown")."""
+    says what happens to the first rows ("printed"; a slide deck's are "shown"); ``lesson`` (its title) names
+    the lesson for a student, who knows it by its title, not its file."""
     table = mark_short_cells(table)
     body = _TBODY.search(table)
     rows = len(_ROW.findall(body.group(2))) if body else 0
@@ -60,7 +63,8 @@ def wrap_table(table: str, *, notebook: str, csv: str = "", limit: int = PRINT_R
         return f'<tr class="te-print-cut"{attrs}>'
 
     cut = table[:body.start(2)] + _ROW.sub(mark, body.group(2)) + table[body.end(2):]
-    where = f"the lesson's notebook (<em>{html.escape(notebook)}</em>)" if notebook else "the lesson's notebook"
+    where = (f"the live lesson, \u201c{html.escape(lesson)}\u201d" if lesson
+             else f"the lesson notebook <code>{html.escape(notebook)}</code>")
     if csv:
         where += f" or the course's data file <code>data/{html.escape(csv)}</code>"
     return (f'<div class="te-table" role="region" tabindex="0" aria-label="Table with {rows} rows (scrolls)">'
@@ -70,10 +74,11 @@ def wrap_table(table: str, *, notebook: str, csv: str = "", limit: int = PRINT_R
             f"See all {rows} in {where}.</p>")
 
 
-def wrap_tables(page_html: str, *, notebook: str, csv: str = "", limit: int = PRINT_ROWS, verb: str = "printed") -> str:
+def wrap_tables(page_html: str, *, notebook: str, csv: str = "", limit: int = PRINT_ROWS, verb: str = "printed",
+                lesson: str = "") -> str:
     """Every long DataFrame table of an output's HTML, boxed and cut (see :func:`wrap_table`)."""
-    return _TABLE.sub(lambda m: wrap_table(m.group(0), notebook=notebook, csv=csv, limit=limit, verb=verb),
-                      page_html)
+    return _TABLE.sub(lambda m: wrap_table(m.group(0), notebook=notebook, csv=csv, limit=limit, verb=verb,
+                                           lesson=lesson), page_html)
 
 
 def preprocessor_class():
@@ -85,6 +90,7 @@ def preprocessor_class():
 
         def preprocess(self, nb, resources):
             notebook = resources.get("te_notebook", "")
+            lesson = (resources.get("metadata") or {}).get("name", "")
             sources: list[str] = []
             for cell in nb.cells:
                 if cell.cell_type != "code":
@@ -96,7 +102,8 @@ def preprocessor_class():
                     if isinstance(text, list):
                         text = "".join(text)
                     if text and "dataframe" in text:
-                        data["text/html"] = wrap_tables(text, notebook=notebook, csv=csv_named(sources))
+                        data["text/html"] = wrap_tables(text, notebook=notebook, csv=csv_named(sources),
+                                                        lesson=lesson)
             return nb, resources
 
     return LongTables

@@ -20,6 +20,10 @@ MAIN_PAIR_HINT = ("You used the actors list; the task is about the main pair, th
 ACTORS_LIST_HINT = ("You tested only the main pair (actor_a/actor_b); the task asks about the actors list, "
                     "which names every participant.")
 SUM_HINT = "These look like sums; the task asks for the mean (average) of the scores."
+COUNT_HINT = ("These look like numbers of events (len or count); the task asks for the mean of their goldstein "
+              "scores: table[\"goldstein\"].mean().")
+WHOLE_DATA_HINT = ("Your selection starts from every period's events; the task is about {stage} only: start from "
+                   "the table of its events (the stage column).")
 BACKGROUND_HINT = ("You kept background events dated before 2000 (their stage is empty); the task starts in 2000.")
 TWICE_HINT = ("Some events are counted twice: after explode or merge, one event can give several rows. "
               "Drop duplicates before counting.")
@@ -127,6 +131,8 @@ def pair_mean(events, a, b, *, one_order=False, agg="mean") -> float:
     sel = events.loc[m, "goldstein"]
     if agg == "sum":
         return float(sel.sum())
+    if agg == "count":
+        return float(len(sel))
     return float(sel.mean()) if len(sel) else float("nan")
 
 

@@ -7,7 +7,8 @@ from turn_east.practice.coding import check_coding
 from turn_east.practice.compare import check_before_after, check_ids
 from turn_east.practice.registry import task
 from turn_east.practice.tasks.common import (
-    BACKGROUND_HINT, MEASURES, ORDER_HINT, SUM_HINT, drop_ids, events_of, ids_of, in_stages, pair_mean, tagged,
+    BACKGROUND_HINT, COUNT_HINT, MEASURES, ORDER_HINT, SUM_HINT, WHOLE_DATA_HINT, code_hint, drop_ids, events_of,
+    ids_of, in_stages, pair_mean, tagged,
 )
 
 L01 = "01_prelude_six_party_talks"
@@ -27,7 +28,11 @@ def _l01_t1(course, answer):
          "You kept only the multilateral events; the agreements signed at the talks are meetings too. "
          "Filter on the place, not on the event type."),
         (ids_of(e[e["id"].str.contains("six-party")]),
-         "Filtering the id text also catches the 2009 walk-out, which happened in Pyongyang. Filter on the place column."),
+         "Filtering on words in the id or the title also catches the 2009 walk-out, which happened in Pyongyang. "
+         "Filter on the place column."),
+        (ids_of(e[e["place"].fillna("").str.contains("beijing")]),
+         "'beijing' is part of two place ids, the capital's and the guesthouse's: compare the place column with "
+         "the task's place id using ==, not str.contains."),
         (ids_of(e[e["place"] == "beijing"]),
          "'beijing' is the capital's place id; the talks met at the Diaoyutai State Guesthouse, place id "
          "'beijing-diaoyutai'. Copy the id from the task."),
@@ -36,15 +41,16 @@ def _l01_t1(course, answer):
     ], what="events")
 
 
-def _usa_prk(course, *, one_order=False, background=False, actors_list=False, agg="mean"):
+def _usa_prk(course, *, one_order=False, background=False, actors_list=False, agg="mean", every_period=False,
+             korea="PRK"):
     e = events_of(course)
-    pre = e[e["date"].dt.year <= 2011] if background else in_stages(course, "prelude")
+    pre = e if every_period else e[e["date"].dt.year <= 2011] if background else in_stages(course, "prelude")
     if actors_list:
         sel = pre[tagged(pre["actors"], "USA") & tagged(pre["actors"], "PRK")]
         vals = (sel["goldstein"], drop_ids(sel, [JOINT_STATEMENT])["goldstein"])
         return tuple(float(v.mean()) for v in vals)
-    return (pair_mean(pre, "USA", "PRK", one_order=one_order, agg=agg),
-            pair_mean(drop_ids(pre, [JOINT_STATEMENT]), "USA", "PRK", one_order=one_order, agg=agg))
+    return (pair_mean(pre, "USA", korea, one_order=one_order, agg=agg),
+            pair_mean(drop_ids(pre, [JOINT_STATEMENT]), "USA", korea, one_order=one_order, agg=agg))
 
 
 @task(L01, "t2", "One event and a mean", kind="sensitivity")
@@ -58,6 +64,9 @@ def _l01_t2(course, answer):
         (_usa_prk(course, actors_list=True),
          "You used the actors list; the tone (goldstein) belongs to the main pair, actor_a and actor_b."),
         (_usa_prk(course, agg="sum"), SUM_HINT),
+        (_usa_prk(course, agg="count"), COUNT_HINT),
+        (_usa_prk(course, every_period=True), WHOLE_DATA_HINT.format(stage="the prelude")),
+        (_usa_prk(course, korea="KOR"), code_hint("KOR", "PRK", course)),
     ], what="mean")
 
 

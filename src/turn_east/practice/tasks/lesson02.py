@@ -9,7 +9,8 @@ from turn_east.practice.coding import check_coding
 from turn_east.practice.compare import check_before_after, check_ids
 from turn_east.practice.registry import task
 from turn_east.practice.tasks.common import (
-    BOUNDARY, MEASURES, ORDER_HINT, SUM_HINT, events_of, ids_of, in_stages, in_years, pair_mean,
+    BOUNDARY, COUNT_HINT, MAIN_PAIR_HINT, MEASURES, ORDER_HINT, SUM_HINT, code_hint, events_of, ids_of, in_stages,
+    in_years, pair_mean, tagged,
 )
 
 L02 = "02_stage_1_adjusting_to_asia"
@@ -29,14 +30,17 @@ def _l02_t1(course, answer):
          "Your filter leaves out the stage's last day: the end date is inclusive, so use <= (or the stage column)."),
         (ids_of(e[(e["date"] > start) & (e["date"] <= end)]),
          "Your filter leaves out the stage's first day: the start date is inclusive, so use >= (or the stage column)."),
+        (ids_of(e[(e["date"] >= start) & (e["date"] <= end + pd.Timedelta(days=1))]),
+         "Your filter runs one day too far: 27 February 2014, the seizure of Crimea's parliament, is the first day "
+         "of stage two. " + BOUNDARY),
     ], what="events")
 
 
-def _rus_jpn(course, *, one_order=False, agg="mean"):
+def _rus_jpn(course, *, one_order=False, agg="mean", other="JPN"):
     s1 = in_stages(course, "stage-1")
     cut = s1[s1["date"] <= NEW_END]
-    return (pair_mean(s1, "RUS", "JPN", one_order=one_order, agg=agg),
-            pair_mean(cut, "RUS", "JPN", one_order=one_order, agg=agg))
+    return (pair_mean(s1, "RUS", other, one_order=one_order, agg=agg),
+            pair_mean(cut, "RUS", other, one_order=one_order, agg=agg))
 
 
 @task(L02, "t2", "Move the end of stage one", kind="sensitivity")
@@ -50,6 +54,19 @@ def _l02_t2(course, answer):
         ((None, pair_mean(s1[s1["date"] < pd.Timestamp("2013-01-01")], "RUS", "JPN")),
          "Your 'after' stops at the end of 2012; the new end of stage one is 31 December 2013."),
         (_rus_jpn(course, agg="sum"), SUM_HINT),
+        (_rus_jpn(course, agg="count"), COUNT_HINT),
+        (_rus_jpn(course, other="KOR"),
+         "You used KOR (South Korea) where the task means JPN (Japan). The actor codes are listed at the top of "
+         "the notebook."),
+        ((None, pair_mean(s1[s1["date"] > NEW_END], "RUS", "JPN")),
+         "Your 'after' keeps the events after 31 December 2013, the ones the change removes; keep those dated on or "
+         "before it (<=)."),
+        ((before, pair_mean(events_of(course)[events_of(course)["date"] <= NEW_END], "RUS", "JPN")),
+         "Your 'after' starts again from every period's events, so it takes in earlier periods too; cut the stage "
+         "one selection you used for 'before'."),
+        ((float(s1[tagged(s1["actors"], "RUS") & tagged(s1["actors"], "JPN")]["goldstein"].mean()),
+          float(s1[tagged(s1["actors"], "RUS") & tagged(s1["actors"], "JPN") & (s1["date"] <= NEW_END)]["goldstein"].mean())),
+         MAIN_PAIR_HINT),
     ], what="mean")
 
 

@@ -7,7 +7,8 @@ from turn_east.practice.coding import check_coding
 from turn_east.practice.compare import check_before_after, check_ids
 from turn_east.practice.registry import task
 from turn_east.practice.tasks.common import (
-    MEASURES, ORDER_HINT, SUM_HINT, code_hint, drop_ids, events_of, ids_of, in_stages, in_years, pair_mean, tagged,
+    COUNT_HINT, MEASURES, ORDER_HINT, SUM_HINT, code_hint, drop_ids, events_of, ids_of, in_stages, in_years, pair_mean,
+    tagged,
 )
 
 L03 = "03_stage_2_after_crimea"
@@ -46,6 +47,9 @@ def _l03_t2(course, answer):
     s2 = in_stages(course, "stage-2")
     return check_before_after(answer, before, after, [
         (_rus_prk(course, one_order=True), ORDER_HINT),
+        ((pair_mean(s2, "PRK", "RUS", one_order=True),
+          pair_mean(drop_ids(s2, [SKIPPED_PARADE]), "PRK", "RUS", one_order=True)), ORDER_HINT),
+        (_rus_prk(course, agg="count"), COUNT_HINT),
         (_rus_prk(course, actors_list=True),
          "You used the actors list, which also names Russia and North Korea in UN votes and coal shipments; the tone "
          "belongs to the main pair, actor_a and actor_b."),

@@ -9,7 +9,8 @@ from turn_east.practice.coding import check_coding
 from turn_east.practice.compare import check_before_after, check_ids
 from turn_east.practice.registry import task
 from turn_east.practice.tasks.common import (
-    MEASURES, ORDER_HINT, SUM_HINT, events_of, ids_of, in_stages, pair_mean, tagged,
+    COUNT_HINT, MAIN_PAIR_HINT, MEASURES, ORDER_HINT, SUM_HINT, WHOLE_DATA_HINT, code_hint, events_of, ids_of,
+    in_stages, pair_mask, pair_mean, tagged,
 )
 
 L04 = "04_stage_3_sidelined_then_summits"
@@ -36,13 +37,16 @@ def _l04_t1(course, answer):
         (ids_of(e[e["event_type"] == "summit"]), "Keep stage three only (2018-2021)."),
         (ids_of(sm[tagged(sm["actors"], "PRK")]),
          "You kept only summits with North Korea among the actors; the task asks for every summit of the stage."),
+        (ids_of(s3[s3["title"].str.contains("summit", case=False)]),
+         "You filtered on words in the title; not every summit has the word in its title, and some titles that "
+         "do are not summits. Filter on the event_type column."),
     ], what="summits")
 
 
-def _rus_prk(course, *, one_order=False, agg="mean", cut=CUT, stage="stage-3"):
-    s3 = in_stages(course, stage)
-    return (pair_mean(s3, "RUS", "PRK", one_order=one_order, agg=agg),
-            pair_mean(s3[s3["date"] <= cut], "RUS", "PRK", one_order=one_order, agg=agg))
+def _rus_prk(course, *, one_order=False, agg="mean", cut=CUT, stage="stage-3", a="RUS", b="PRK"):
+    s3 = in_stages(course, stage) if stage else events_of(course)
+    return (pair_mean(s3, a, b, one_order=one_order, agg=agg),
+            pair_mean(s3[s3["date"] <= cut], a, b, one_order=one_order, agg=agg))
 
 
 @task(L04, "t2", "Move the cut: 2018-2019 without 2020-2021", kind="sensitivity")
@@ -58,6 +62,13 @@ def _l04_t2(course, answer):
         ((pair_mean(s3, "USA", "PRK"), pair_mean(s3[s3["date"] <= CUT], "USA", "PRK")),
          "Those are the United States-North Korea events; the task asks about Russia and North Korea (RUS, PRK)."),
         (_rus_prk(course, agg="sum"), SUM_HINT),
+        (_rus_prk(course, one_order=True, a="PRK", b="RUS"), ORDER_HINT),
+        (_rus_prk(course, agg="count"), COUNT_HINT),
+        (_rus_prk(course, b="KOR"), code_hint("KOR", "PRK", course)),
+        (_rus_prk(course, stage=None), WHOLE_DATA_HINT.format(stage="stage three")),
+        ((float(s3[tagged(s3["actors"], "RUS") & tagged(s3["actors"], "PRK")]["goldstein"].mean()),
+          float(s3[tagged(s3["actors"], "RUS") & tagged(s3["actors"], "PRK") & (s3["date"] <= CUT)]["goldstein"].mean())),
+         MAIN_PAIR_HINT),
     ], what="mean")
 
 
@@ -66,12 +77,20 @@ def _stage3_prk(course):
     return ids_of(s3[tagged(s3["actors"], "PRK")])
 
 
+def _stage3_rus_prk(course):
+    s3 = in_stages(course, "stage-3")
+    return ids_of(s3[pair_mask(s3, "RUS", "PRK")])
+
+
 CHOICE = {
     "activity_by_stage": Option(True, MEASURES["activity_by_stage"] + ": North Korea's pairs side by side",
                                 (needs_pairs(("RUS", "PRK")),
                                  needs_pairs(("USA", "PRK"), ("KOR", "PRK"), ("CHN", "PRK"), any_of=True))),
     "timeline": Option(True, "who met Kim Jong Un, and when, event by event",
-                       (needs_events("North Korea's stage-three events", _stage3_prk),)),
+                       (needs_events("North Korea's stage-three events", _stage3_prk),
+                        needs_events("Russia's own meetings with North Korea in stage three (a question about "
+                                     "Russia being left out needs Russia's events beside the others')",
+                                     _stage3_rus_prk))),
     "tone_by_stage": Option(False, "it says how warm each pair's events were, not who was at the table."),
     "relations_heatmap": Option(False, "coded relation scores for a whole period cannot show who took part in the "
                                        "summits of 2018-2019."),

@@ -26,6 +26,14 @@ def _l05_t1(course, answer):
         (ids_of(events_of(course)[pair_mask(events_of(course), "RUS", "PRK") & events_of(course)["stage"].notna()]),
          "Keep stage four only (2022-2024): you have the pair's events of every stage."),
         (ids_of(s4[pair_mask(s4, "RUS", "KOR")]), code_hint("KOR", "PRK", course)),
+        (ids_of(s4[s4["actors"].map(lambda items: list(items) == ["RUS", "PRK"])]),
+         "You compared the actors list with one whole list, which keeps only the events with exactly those two "
+         "actors in that order; the task is about the main pair, the columns actor_a and actor_b, in either order."),
+        (ids_of(s4[s4["actor_a"].isin(["RUS", "PRK"]) & s4["actor_b"].isin(["RUS", "PRK"])]),
+         ".isin on both columns also keeps events whose two columns name the same country (RUS and RUS, for an "
+         "act of Russia alone): test the two orders of the pair, RUS with PRK and PRK with RUS."),
+        (ids_of(s4[(s4["actor_a"] == "PRK") | (s4["actor_b"] == "PRK")]),
+         "You kept every event with North Korea in the main pair; the other side must be Russia."),
     ], what="events")
 
 
@@ -46,6 +54,17 @@ def _l05_t2(course, answer):
     for one in ALLEGED:
         hints.append(((before, _mean(course, drop=(one,))[1]),
                       "You dropped one of the two events; the task drops both reports (missiles and troops)."))
+    s4 = in_stages(course, "stage-4")
+    pair = s4[pair_mask(s4, "RUS", "PRK")]
+    hints += [
+        ((before, before), "\"after\" equals \"before\": your filter drops nothing. Drop the two ids with "
+                           "~table[\"id\"].isin([...]), or with two != conditions joined by & (with |, every row "
+                           "passes one of them)."),
+        ((before, float(pair[pair["id"].isin(ALLEGED)]["goldstein"].mean())),
+         "Your 'after' keeps only the two reports: .isin selects them. Put ~ in front to drop them instead."),
+        ((before, float(events_of(course)[~events_of(course)["id"].isin(ALLEGED)]["goldstein"].mean())),
+         "Your 'after' starts again from every event of the data; drop the two reports from your rus_prk table."),
+    ]
     return check_before_after(answer, before, after, hints, what="mean")
 
 
