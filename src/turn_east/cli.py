@@ -30,6 +30,9 @@ from turn_east.make.handouts import cli as handouts
 
 
 def _validate(args) -> int:
+    if args.fix_line_endings:
+        for name in data.fix_line_endings(args.data_dir):
+            print(f"{name}: line endings rewritten as LF", file=sys.stderr)
     problems = data.validate(args.data_dir)
     if not problems:
         course = data.load_course(args.data_dir)
@@ -45,6 +48,9 @@ def _validate(args) -> int:
 
 def _add_validate(p: argparse.ArgumentParser) -> None:
     p.add_argument("data_dir", nargs="?", default=None, help="data folder (default: the bundled data/)")
+    p.add_argument("--fix-line-endings", action="store_true",
+                   help="first rewrite every CSV file whose lines do not all end in LF (only the line endings "
+                        "change), then validate")
 
 
 # (name, help, add_arguments, run)
