@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 from conftest import course_from
+from turn_east import policy
 from turn_east import quiz as qz
 from turn_east.data import DataError, load_course
 from turn_east.quiz.labels import event_label
@@ -738,9 +739,10 @@ def test_real_bank_asks_for_reasoning_in_every_lesson(real):
     bank = qz.load_bank(real)
     for lid in real.lessons["id"]:
         qs = [q for q in bank if q.lesson == lid]
-        assert len(qs) >= 5, (lid, len(qs))
+        assert len(qs) >= policy.MIN_QUESTIONS, (lid, len(qs), f"want >= {policy.MIN_QUESTIONS} (turn_east.policy)")
         reasoning = [q for q in qs if q.skill != "recall"]
-        assert 2 * len(reasoning) >= len(qs), f"{lid}: {len(reasoning)} of {len(qs)} questions are not recall"
+        assert len(reasoning) >= policy.MIN_NOT_RECALL_SHARE * len(qs), \
+            f"{lid}: {len(reasoning)} of {len(qs)} questions are not recall"
     assert {q.skill for q in bank} == set(qz.SKILLS)
     assert {q.type for q in bank} == set(qz.TYPES)
 

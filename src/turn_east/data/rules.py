@@ -12,6 +12,7 @@ import itertools
 import re
 
 from turn_east.data.read import split_ids as _split
+from turn_east import policy
 from turn_east.errors import Problem
 
 def _stage_ranges(stage_rows):
@@ -265,7 +266,7 @@ def check_documents(rows: dict[str, list[dict]]) -> list[Problem]:
     return problems
 
 
-MAX_READINGS = 5
+MAX_READINGS = policy.MAX_READINGS
 
 
 def check_readings(rows: dict[str, list[dict]]) -> list[Problem]:
