@@ -208,3 +208,15 @@ def test_the_site_lists_and_builds_the_new_lesson(copy, rendered):
     assert TITLE in page
     home = (html / "index.html").read_text(encoding="utf-8")
     assert f"lessons/{LESSON}.html" in home
+
+
+def test_the_guide_for_authors_cites_the_minimums_of_the_policy():
+    """docs/CONTRIBUTING.md prints the minimums of turn_east.policy; they must not drift apart."""
+    text = (ROOT / "docs" / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    section = text.split("## Add a lesson", 1)[1].split("\n## ", 1)[0]
+    table = [tuple(c.strip() for c in line.strip("|").split("|")) for line in section.splitlines()
+             if line.startswith("| ") and not line.startswith("| every lesson has")]
+    assert table == policy.minimums()
+    for name in ("LESSON_KINDS", "lessons.csv", "datapackage.json", "questions.csv", "make exercises",
+                 "turn-east lesson-metadata", "turn-east refresh", "tests/test_practice_checks.py"):
+        assert name in section, name

@@ -162,3 +162,12 @@ def test_source_ids_follow_the_pattern_and_name_their_year(copy):
 def test_the_bundled_sources_follow_the_pattern():
     """Every news id is <outlet>-<year>-<slug>, and no UN resolution number is taken for a year."""
     assert not [p for p in validate() if p.file == "sources.csv"]
+
+
+def test_the_changelog_has_an_entry_for_the_data_version():
+    """The codebook's rule, "Versions of the data": every data version has its lines in CHANGELOG.md."""
+    import json
+
+    version = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"Course data {version}" in changelog, f"add a 'Course data {version}' heading to CHANGELOG.md"

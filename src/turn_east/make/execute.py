@@ -1,7 +1,7 @@
 """The one path that executes notebooks: papermill, on kernels that start reliably.
 
 Every builder that runs a lesson (handouts now; the grading and site builds later; the reference
-outputs of ``turn-east refresh-checked-outputs``) executes it here, so they all get the same three
+outputs of ``turn-east refresh``) executes it here, so they all get the same three
 guarantees:
 
 * **IPC transport** where the platform has it (Linux, macOS): a kernel talks over Unix sockets named
