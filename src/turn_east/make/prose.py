@@ -313,10 +313,10 @@ def time_table_findings(path: Path, nb, lesson: dict) -> list[Finding]:
     return out
 
 
-def check(course, notebooks_dir: Path) -> list[Finding]:
+def check(course, notebooks_dir: Path, only=None) -> list[Finding]:
     """Every registered number and every lesson's time table, as the notebooks in ``notebooks_dir`` state them
     now (status current, stale, missing or ambiguous). Notebooks that do not exist are left out (a copy of the
-    course with fewer lessons)."""
+    course with fewer lessons); ``only``: these notebook stems alone."""
     names = context(course)
     lessons = {str(r["id"]): r for r in course.lessons.to_dict("records")}
     by_notebook: dict[str, list[Stated]] = {}
@@ -324,6 +324,8 @@ def check(course, notebooks_dir: Path) -> list[Finding]:
         by_notebook.setdefault(stated.notebook, []).append(stated)
     out = []
     for stem in sorted(set(by_notebook) | set(lessons)):
+        if only is not None and stem not in only:
+            continue
         path = Path(notebooks_dir) / f"{stem}.ipynb"
         if not path.is_file():
             continue
@@ -338,9 +340,10 @@ def problems(findings) -> list[Finding]:
     return [f for f in findings if f.status != "current"]
 
 
-def refresh(course, notebooks_dir: Path) -> tuple[list[Finding], list[Finding]]:
-    """Rewrite every stale number in the notebooks; returns (rewritten, still wrong: missing or ambiguous)."""
-    found = check(course, notebooks_dir)
+def refresh(course, notebooks_dir: Path, only=None) -> tuple[list[Finding], list[Finding]]:
+    """Rewrite every stale number in the notebooks (``only``: these stems); returns (rewritten, still wrong:
+    missing, ambiguous or uncomputable)."""
+    found = check(course, notebooks_dir, only)
     stale = [f for f in found if f.status == "stale"]
     by_path: dict[Path, list[Finding]] = {}
     for f in stale:

@@ -314,8 +314,8 @@ def course_folders(root: Path) -> tuple[Path, list[Path]]:
 
 def add_arguments(p: argparse.ArgumentParser, *, prose: bool = True) -> None:
     p.add_argument("notebooks", nargs="*", type=Path,
-                   help="notebooks whose checked outputs to refresh (default: every notebook in notebooks/, "
-                        "exercises/ and solutions/ that has checked cells)")
+                   help="only these notebooks (default: every notebook in notebooks/, exercises/ and solutions/; "
+                        "only those with checked cells or registered numbers are run or read)")
     p.add_argument("--check", action="store_true",
                    help="change nothing: list what is stale and exit 1 if anything is (for CI or before a commit)")
     p.add_argument("--full", action="store_true",
@@ -364,15 +364,17 @@ def run(args) -> int:
         return 1
     course = data.load_course(data_dir)
     stale = 0
-    if args.prose and not args.notebooks:
-        notebooks_dir = root / "notebooks"
+    notebooks_dir = root / "notebooks"
+    only = ({Path(p).stem for p in args.notebooks if Path(p).resolve().parent == notebooks_dir.resolve()}
+            if args.notebooks else None)
+    if args.prose and only != set():
         if args.check:
-            found = prose_values.problems(prose_values.check(course, notebooks_dir))
+            found = prose_values.problems(prose_values.check(course, notebooks_dir, only))
             for f in found:
                 print(f)
             stale += len(found)
         else:
-            rewritten, wrong = prose_values.refresh(course, notebooks_dir)
+            rewritten, wrong = prose_values.refresh(course, notebooks_dir, only)
             for f in rewritten:
                 print(f"{f.path}, cell {f.cell}: '{' '.join(f.text.split())}' -> '{' '.join(f.new.split())}'")
             for f in wrong:
