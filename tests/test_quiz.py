@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -866,9 +867,12 @@ def test_without_the_notebooks_pointers_are_not_checked_and_validate_says_so_onc
     from turn_east.data import NO_NOTEBOOKS, notes
 
     assert notes(course) == [NO_NOTEBOOKS]
+    # As a wheel installs the course: its data (turn_east/course_data) with no notebooks/ folder beside them.
+    installed = tmp_path / "wheel" / "course_data"
+    shutil.copytree(ROOT / "data", installed)
     out = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-c",
                           "import sys; import turn_east.paths as p; p.repo_folder = lambda n: p.Path('/nonexistent');"
                           "from turn_east.cli import main; sys.exit(main(['validate']))"],
-                         capture_output=True, text=True, cwd=tmp_path)
+                         capture_output=True, text=True, cwd=tmp_path, env={**os.environ, "TURN_EAST_DATA": str(installed)})
     assert out.returncode == 0, out.stderr
     assert out.stderr.count("notebooks are not installed") == 1, out.stderr
