@@ -210,3 +210,20 @@ def test_the_handouts_warn_before_printing_a_stale_number(tmp_path, course):
     assert len(warned) == 1 and f"data ({n + 5} events)" in warned[0] and "turn-east refresh" in warned[0]
     plan.lessons = plan.lessons[1:]
     assert stale_prose(plan) == [], "only the lessons being rendered"
+
+
+def test_a_slice_that_misses_a_dependency_runs_as_the_whole_notebook(tmp_path):
+    """`exec` defines a name ast cannot see: the slice fails, the notebook runs whole, the reference is right."""
+    from turn_east.make.refresh import refresh_checked_outputs
+
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("n = 40", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell('exec("hidden = n + 1")'),
+        nbformat.v4.new_code_cell("print(hidden + 1)", metadata={"tags": ["nbval-check-output"]})])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = tmp_path / "lesson.ipynb"
+    nbformat.write(nb, str(path))
+    [done] = refresh_checked_outputs([path])
+    assert done.how == "whole notebook" and "NameError" in done.note and done.changed == 1
+    cell = nbformat.read(str(path), as_version=4).cells[2]
+    assert cell.execution_count == 1 and cell.outputs[0]["text"] == "42\n"

@@ -170,18 +170,19 @@ class Refreshed:
 RESET = "get_ipython().run_line_magic('reset', '-f')"
 
 
-def _run_slices(slices: dict[Path, object], kernel_name: str) -> tuple[dict[Path, list], dict[Path, str]]:
-    """Run every notebook's slice in one kernel (per folder), one after another with the namespace emptied in
-    between. Returns ({path: the executed slice's checked cells' reference outputs}, {path: why it failed})."""
+def _run_slices(slices: dict[Path, object]) -> tuple[dict[Path, list], dict[Path, str]]:
+    """Run every notebook's slice in one kernel (per folder and kernel kind), one after another with the namespace
+    emptied in between. Returns ({path: the executed slice's checked cells' reference outputs}, {path: why it
+    failed})."""
     import nbformat
 
-    from turn_east.make.execute import execute_in_kernel
+    from turn_east.make.execute import execute_in_kernel, kernel_name_of
 
     done, failed = {}, {}
-    by_folder: dict[Path, list[Path]] = {}
+    by_folder: dict[tuple[Path, str], list[Path]] = {}
     for path in slices:
-        by_folder.setdefault(path.parent, []).append(path)
-    for folder, paths in by_folder.items():
+        by_folder.setdefault((path.parent, kernel_name_of(path)), []).append(path)
+    for (folder, kernel_name), paths in by_folder.items():
         batch = nbformat.v4.new_notebook(metadata=copy.deepcopy(slices[paths[0]].metadata))
         spans = {}
         for path in paths:
@@ -228,8 +229,6 @@ def refresh_checked_outputs(paths, *, full: bool = False, write: bool = True) ->
     """Compute the checked cells' outputs of every notebook in ``paths`` (their slices in one shared kernel, a
     notebook whose slice cannot be made or fails as a whole notebook; every notebook whole with ``full``) and
     store those that differ from the references (unless ``write`` is False); returns what was done per notebook."""
-    from turn_east.make.execute import kernel_name_of
-
     results, notebooks, slices = [], {}, {}
     for path in map(Path, paths):
         nb = nbfiles.read(path)
@@ -242,8 +241,7 @@ def refresh_checked_outputs(paths, *, full: bool = False, write: bool = True) ->
         cut = None if full else checked_slice(nb)
         if cut is not None:
             slices[path] = cut
-    kernel = kernel_name_of(next(iter(slices))) if slices else None
-    new, failed = _run_slices(slices, kernel) if slices else ({}, {})
+    new, failed = _run_slices(slices) if slices else ({}, {})
     whole = [p for p in notebooks if p not in new]
     new.update(_run_whole(whole) if whole else {})
     for r in results:
