@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 JOBS ?= auto
 
-.PHONY: venv test lab handouts decks site exercises workspace update validate bench slides clean
+.PHONY: venv test lab handouts decks site exercises workspace update validate refresh bench slides clean
 
 venv: $(STAMP)
 	@$(BIN)/python -m turn_east.make.gitfilter install --quiet
@@ -73,6 +73,11 @@ test: venv $(EXTRAS_STAMP)
 
 validate: venv
 	$(BIN)/turn-east validate
+
+# After an edit of the data: rewrite the numbers in lesson prose and the checked outputs it made stale, only in
+# the notebooks it affects (`turn-east refresh --help`; `make refresh CHECK=1` lists them and changes nothing).
+refresh: venv
+	$(BIN)/turn-east refresh $(if $(CHECK),--check)
 
 # JupyterLab serves the course root (lessons, my-work/ and the maps' bundled outlines are all in reach)
 # and opens the course map. The post-save hook keeps a lesson that was only run and saved clean for git.

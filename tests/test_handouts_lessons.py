@@ -3,7 +3,7 @@ does), then read for what a student must and must not see. Maintainer markers, r
 and unresolved glossary links must not reach a handout; documents, glossary entries with hover text,
 and the glossary and bibliography pages must.
 
-One render of the eleven student copies serves every test here (about a minute on two cores)."""
+One render of the student copies (one per lesson in lessons.csv) serves every test here (about a minute on two cores)."""
 
 from __future__ import annotations
 

@@ -8,14 +8,15 @@ import re
 import pytest
 
 from conftest import ROOT
+from turn_east import policy
 
-LESSONS = [row["id"] for row in csv.DictReader((ROOT / "data" / "lessons.csv").open(encoding="utf-8"))] \
+ROWS = list(csv.DictReader((ROOT / "data" / "lessons.csv").open(encoding="utf-8"))) \
     if (ROOT / "data" / "lessons.csv").exists() else []
+LESSONS = [row["id"] for row in ROWS]
 REQUIRED_PARAMS = {"audience": "student", "show_answers": False, "data_dir": None,
                    "render": "live", "student_name": "", "quiz_seed": None}
-HEADINGS = ["## Learning objectives", "## Time and prerequisites", "## Quiz", "## Discussion",
-            "## Key points", "## References", "## What's next"]
-MIN_WORDS = 1500
+HEADINGS = list(policy.HEADINGS)
+MIN_WORDS = policy.MIN_WORDS
 ARTICLE_TITLE = "North Korea's Importance for Putin's"
 #: A student release (`turn-east release`, which ships this file) marks its quiz bank sealed in the data package;
 #: its lessons have had their leader notes taken out.
@@ -42,12 +43,20 @@ def narrative_words(nb) -> int:
     return len(re.findall(r"[A-Za-z][A-Za-z'\-]*", text))
 
 
-def test_the_twelve_lessons_are_listed():
-    assert len(LESSONS) == 12
-    kinds = {re.sub(r"^\d+_", "", l).split("_")[0] for l in LESSONS}
-    assert {"course", "prelude", "stage", "epilogue", "motive", "synthesis"} <= kinds
+def test_the_lessons_are_listed_with_known_kinds():
+    """lessons.csv is the one list of lessons (its length is the course's, not a number in a test); every
+    kind is one the course's tools know (turn_east.policy.LESSON_KINDS, the enum in datapackage.json)."""
+    assert LESSONS, "data/lessons.csv lists the lessons"
     on_disk = {p.stem for p in (ROOT / "notebooks").glob("[0-8]*.ipynb")}
     assert on_disk == set(LESSONS), "every lesson notebook is in lessons.csv, and every listed lesson exists"
+    package = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    fields = {f["name"]: f for r in package["resources"] if r["name"] == "lessons" for f in r["schema"]["fields"]}
+    assert fields["kind"]["constraints"]["enum"] == list(policy.LESSON_KINDS), \
+        "the kind enum of datapackage.json and turn_east.policy.LESSON_KINDS list the same kinds"
+    assert [int(r["order"]) for r in ROWS] == list(range(len(ROWS))), "lessons.csv numbers its rows 0, 1, 2, ..."
+    for r in ROWS:
+        assert bool(r["stage"]) == (r["kind"] in policy.KINDS_WITH_A_PERIOD), f"{r['id']}: stage of a {r['kind']}"
+        assert bool(r["motive"]) == (r["kind"] == "motive"), f"{r['id']}: motive of a {r['kind']}"
 
 
 @pytest.mark.parametrize("lesson", LESSONS)
@@ -91,7 +100,8 @@ def test_charts_are_introduced_and_read(lesson):
     cells = _load(lesson)["cells"]
     chart_cells = [i for i, c in enumerate(cells)
                    if c["cell_type"] == "code" and re.search(r"ctx\.show\(\s*charts\.", _src(c))]
-    assert len(chart_cells) >= 3, f"{len(chart_cells)} charts; a lesson needs at least 3"
+    assert len(chart_cells) >= policy.MIN_CHARTS, \
+        f"{len(chart_cells)} charts; a lesson needs at least {policy.MIN_CHARTS} (turn_east.policy.MIN_CHARTS)"
     for i in chart_cells:
         before, after = cells[i - 1], cells[i + 1] if i + 1 < len(cells) else None
         assert before["cell_type"] == "markdown" and "?" in _src(before), \
@@ -108,11 +118,12 @@ def test_quiz_and_discussion_with_leader_notes(lesson):
     if STUDENT_RELEASE:
         assert not leader, f"{len(leader)} leader notes in a student release"
         return
-    assert len(leader) >= 3, f"{len(leader)} leader notes; want one per discussion prompt (>= 3)"
+    assert len(leader) >= policy.MIN_LEADER_NOTES, \
+        f"{len(leader)} leader notes; want one per discussion prompt (>= {policy.MIN_LEADER_NOTES})"
     for c in leader:
         assert c["cell_type"] == "markdown" and _src(c).lstrip().startswith("**Leader note**")
     leader_text = " ".join(_src(c).lower() for c in leader)
-    for word in ("minute", "model answer", "misconception"):
+    for word in policy.LEADER_NOTE_WORDS:
         assert word in leader_text, f"leader notes should mention {word!r}"
 
 

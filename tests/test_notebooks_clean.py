@@ -75,6 +75,6 @@ def test_checked_cells_carry_their_reference(path):
     for i, cell in enumerate(nb["cells"]):
         if _checked(cell):
             assert cell["outputs"], (f"{path.name} cell {i} {source}: no reference output; run "
-                                     "`turn-east refresh-checked-outputs`")
+                                     "`turn-east refresh`")
             # nbval compares only cells that look executed; an unrun cell with outputs is an error to it.
             assert cell["execution_count"] == 1, f"{path.name} cell {i} {source}: execution_count must be 1"

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
+from turn_east import policy
 from turn_east.data import validate
 from turn_east.practice import Practice, agreement, coding_rows, collect_codings, tasks_for
 from turn_east.practice.coding import CODING_MIME, check_coding, coding_events
@@ -28,7 +29,7 @@ def _right(course, lesson):
 def test_two_held_out_events_per_exercise_none_in_events_csv(course):
     ce = course.coding_exercises
     assert set(ce["lesson"]) == set(LESSONS)
-    assert ce.groupby("lesson").size().min() >= 2
+    assert (ce.groupby("lesson").size() == policy.CODING_EVENTS_PER_EXERCISE).all()
     assert not set(ce["id"]) & set(course.events["id"])
     for r in ce.itertuples(index=False):
         assert r.source_id in set(course.sources["id"]) and r.source_id != "article", r.id

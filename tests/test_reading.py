@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 import pytest
 
 from conftest import ROOT
-from turn_east import reading
+from turn_east import policy, reading
 from turn_east.data import DataError, load_course
 from turn_east.reading import ReadingError
 
@@ -116,7 +116,9 @@ def test_glossary_entries_carry_the_anchors_lessons_link_to(course):
 def test_every_lesson_has_three_to_five_further_readings_from_the_bibliography(course):
     for lesson in course.lesson_titles:
         items = reading.further_reading(course, lesson)
-        assert 3 <= len(items) <= 5, f"{lesson}: {len(items)} further readings in readings.csv; want 3-5"
+        want = (policy.MIN_READINGS, policy.MAX_READINGS)
+        assert want[0] <= len(items) <= want[1], \
+            f"{lesson}: {len(items)} further readings in readings.csv; want {want[0]}-{want[1]} (turn_east.policy)"
         assert all(r.note.strip() and r.citation for r in items)
     tree = Tree(reading.further_reading_html(course, "05_stage_4_war_and_alliance"))
     assert tree.tags.count("li") == len(reading.further_reading(course, "05_stage_4_war_and_alliance"))

@@ -310,7 +310,7 @@ def test_what_the_release_holds(built, release, course):
         for cell in nbfiles.read(path).cells:
             assert "leader" not in nbfiles.tags(cell), path.name
             if cell.cell_type == "code" and cell.outputs:
-                assert nbfiles.is_checked_output_cell(cell), path.name
+                assert nbfiles.is_checked_output_cell(cell), path.name  # the tag (or the older comment)
     assert not list(release.rglob("__pycache__")) and not list(release.rglob("*.egg-info"))
     with (release / "data" / "questions.csv").open(encoding="utf-8") as fh:
         assert tuple(next(csv.reader(fh))) == SEALED_COLUMNS

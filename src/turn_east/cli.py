@@ -7,7 +7,9 @@
     turn-east exercises [...]         generate exercises/ from solutions/
     turn-east workspace [...]         copy the exercises into my-work/
     turn-east lesson-metadata [--check]  set the lessons' slide types, collapse leader notes (also: slides)
-    turn-east refresh-checked-outputs store the reference outputs of NBVAL_CHECK_OUTPUT cells
+    turn-east refresh [--check]       after a data edit: rewrite the numbers in prose and the checked outputs
+                                      it made stale, only in the notebooks it affects
+    turn-east refresh-checked-outputs the checked outputs only (tag nbval-check-output)
     turn-east hub-links --hub URL     nbgitpuller links to every lesson and exercise on a JupyterHub
     turn-east release OUT [--zip]     the course for students: no solutions, no leader notes, answers sealed
     turn-east site [...]              the course website in build/site/ (needs the [site] extra)
@@ -30,6 +32,9 @@ from turn_east.make.handouts import cli as handouts
 
 
 def _validate(args) -> int:
+    if args.fix_line_endings:
+        for name in data.fix_line_endings(args.data_dir):
+            print(f"{name}: line endings rewritten as LF", file=sys.stderr)
     problems = data.validate(args.data_dir)
     if not problems:
         course = data.load_course(args.data_dir)
@@ -45,6 +50,9 @@ def _validate(args) -> int:
 
 def _add_validate(p: argparse.ArgumentParser) -> None:
     p.add_argument("data_dir", nargs="?", default=None, help="data folder (default: the bundled data/)")
+    p.add_argument("--fix-line-endings", action="store_true",
+                   help="first rewrite every CSV file whose lines do not all end in LF (only the line endings "
+                        "change), then validate")
 
 
 # (name, help, add_arguments, run)
@@ -59,8 +67,10 @@ COMMANDS = (
     ("lesson-metadata", "set every lesson cell's slide type and collapse the leader notes", slides.add_arguments,
      slides.run),
     ("slides", "the same as lesson-metadata (kept for old scripts)", slides.add_arguments, slides.run),
-    ("refresh-checked-outputs", "store the reference outputs of checked cells (tag nbval-check-output)",
-     refresh.add_arguments, refresh.run),
+    ("refresh", "after a data edit, rewrite what it made stale (numbers in lesson prose, checked outputs), only "
+                "in the notebooks it affects; --check lists it and changes nothing", refresh.add_arguments, refresh.run),
+    ("refresh-checked-outputs", "store the reference outputs of checked cells (tag nbval-check-output) that differ",
+     refresh.add_checked_only_arguments, refresh.run),
     ("hub-links", "print an nbgitpuller link for every lesson and exercise, for a JupyterHub",
      hub.add_arguments, hub.run),
     ("release", "write the course for students: no solutions or leader notes, quiz answers sealed",

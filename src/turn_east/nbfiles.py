@@ -89,7 +89,7 @@ def is_checked_output_cell(cell) -> bool:
     ``# NBVAL_CHECK_OUTPUT`` comment line, which nbval also accepts.
 
     The one rule for such cells: the git filter keeps their reference outputs, ``turn-east
-    refresh-checked-outputs`` rewrites them, and the tests check both. ``cell`` may be a NotebookNode
+    refresh`` rewrites them, and the tests check both. ``cell`` may be a NotebookNode
     or a plain dict as read from JSON (source a string or a list of lines).
     """
     if cell.get("cell_type") != "code":

@@ -18,12 +18,13 @@ import pandas as pd
 from turn_east import paths
 from turn_east.data.bank import SEAL_SCHEME, SEALED_SKIPPED, Question
 from turn_east.data.course import Course, Document, Event, Relation, build_course, format_date
-from turn_east.data.read import TABLES, read_tables
+from turn_east.data.read import TABLES, check_line_endings, read_package, read_tables
+from turn_east.data.read import fix_line_endings as _fix_line_endings
 from turn_east.data.rules import check_course_rules
 from turn_east.errors import DataError, DataNotFoundError, Problem
 
-__all__ = ["Course", "DataError", "Document", "Event", "Problem", "Question", "Relation", "TABLES", "format_date",
-           "load_course", "notes", "stage_of", "summary", "validate"]
+__all__ = ["Course", "DataError", "Document", "Event", "Problem", "Question", "Relation", "TABLES", "fix_line_endings",
+           "format_date", "load_course", "notes", "stage_of", "summary", "validate"]
 
 
 def _load(data_dir) -> tuple[Course | None, list[Problem]]:
@@ -60,8 +61,26 @@ def _seal_scheme(package: dict | None, problems: list[Problem]) -> str | None:
 
 
 def validate(data_dir=None) -> list[Problem]:
-    """Every problem in the course data; an empty list when it is sound."""
-    return _load(data_dir)[1]
+    """Every problem in the course data; an empty list when it is sound. Besides what stops the data from
+    loading, this reports CSV files whose lines do not end in LF (:func:`read.check_line_endings`): they
+    load, but they make whole-file diffs."""
+    problems = _load(data_dir)[1]
+    try:
+        folder = paths.data_dir(data_dir)
+    except DataNotFoundError:
+        return problems
+    package, _ = read_package(folder)
+    return problems + (check_line_endings(folder, package) if package else [])
+
+
+def fix_line_endings(data_dir=None) -> list[str]:
+    """Rewrite the data's CSV files whose lines do not all end in LF (only their line endings); returns their
+    names. `turn-east validate --fix-line-endings`."""
+    folder = paths.data_dir(data_dir)
+    package, problems = read_package(folder)
+    if package is None:
+        raise DataError(problems)
+    return _fix_line_endings(folder, package)
 
 
 def load_course(data_dir=None) -> Course:

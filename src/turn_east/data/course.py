@@ -139,8 +139,9 @@ class Course:
     data_dir: Path | None
     version: str
     periods: list[str] = field(default_factory=list)
-    #: Where the lesson notebooks are (their headings are what the quiz's reread pointers name); None:
-    #: :func:`turn_east.paths.notebooks_dir` decides.
+    #: Where the lesson notebooks are (their headings are what the quiz's reread pointers name): the
+    #: ``notebooks/`` folder beside the data folder when there is one, else None: :func:`turn_east.paths.notebooks_dir`
+    #: decides.
     notebooks_dir: Path | None = None
     #: The seal's scheme when the quiz bank is sealed (a student release: the data package's questions
     #: resource says ``"sealed": {"scheme": ...}``); None for the course's own, plain bank.
@@ -360,4 +361,8 @@ def build_course(rows: dict[str, list[dict]], folder: Path | None, version: str,
         ce = frames["coding_exercises"]
         if "goldstein" in ce:
             ce["goldstein"] = ce["goldstein"].astype(float)
-    return Course(**frames, data_dir=folder, version=version, periods=periods, sealed=sealed)
+    # A course folder keeps its lessons beside its data (data/ and notebooks/): a copy of the course checks its
+    # quiz's reread pointers against its own lessons; data without that sibling use turn_east.paths' choice.
+    beside = Path(folder).parent / "notebooks" if folder is not None else None
+    return Course(**frames, data_dir=folder, version=version, periods=periods, sealed=sealed,
+                  notebooks_dir=beside if beside is not None and beside.is_dir() else None)

@@ -10,7 +10,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
 from turn_east.errors import Problem
@@ -112,6 +115,64 @@ def read_csv(folder: Path, resource: dict) -> tuple[list[str] | None, list[dict]
         row["__row__"] = lineno
         rows.append(row)
     return header, rows, problems
+
+
+def line_endings(raw: bytes) -> dict[str, int]:
+    """How many lines of a file end in CRLF (Windows), LF alone (Unix) and CR alone (old Macs)."""
+    crlf = raw.count(b"\r\n")
+    return {"crlf": crlf, "lf": raw.count(b"\n") - crlf, "cr": raw.count(b"\r") - crlf}
+
+
+FIX_LINE_ENDINGS = ("Fix: `turn-east validate --fix-line-endings` rewrites the line endings of the data's CSV "
+                    "files and nothing else (or save the file with LF line endings in your editor)")
+
+
+def check_line_endings(folder: Path, package: dict) -> list[Problem]:
+    """One convention for every CSV file of the package: LF. A file saved with CRLF (a Windows editor, a
+    spreadsheet's export) would turn a one-row edit into a whole-file diff; ``.gitattributes`` makes git
+    store LF, and this check says so before a commit. The tables still load either way."""
+    problems = []
+    for res in package.get("resources", []):
+        path = folder / res.get("path", "")
+        if path.suffix != ".csv" or not path.is_file():
+            continue
+        ends = line_endings(path.read_bytes())
+        if not ends["crlf"] and not ends["cr"]:
+            continue
+        lines = sum(ends.values())
+        if ends["lf"] or (ends["crlf"] and ends["cr"]):
+            what = (f"mixes line endings ({ends['crlf']} CRLF, {ends['lf']} LF, {ends['cr']} CR of {lines} lines); "
+                    "the course's CSV files end every line in LF (Unix)")
+        else:
+            kind = "Windows (CRLF)" if ends["crlf"] else "old Mac (CR)"
+            what = f"ends its lines in {kind}; the course's CSV files end every line in LF (Unix)"
+        problems.append(Problem(res["path"], None, None, None,
+                                f"{what}, so that an edit of one row is a one-line change in git. {FIX_LINE_ENDINGS}"))
+    return problems
+
+
+def fix_line_endings(folder: Path, package: dict) -> list[str]:
+    """Rewrite every CSV file of the package whose lines do not all end in LF; returns the files rewritten.
+    Only the line endings change (a CR inside a quoted cell becomes LF too); each file is replaced whole."""
+    fixed = []
+    for res in package.get("resources", []):
+        path = folder / res.get("path", "")
+        if path.suffix != ".csv" or not path.is_file():
+            continue
+        raw = path.read_bytes()
+        if b"\r" not in raw:
+            continue
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp.csv")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n"))
+            shutil.copymode(path, tmp)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        fixed.append(res["path"])
+    return fixed
 
 
 def _parse(kind: str, value: str):

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 
 from turn_east.data.read import split_ids as _split
+from turn_east import policy
 from turn_east.errors import Problem
 
 def _stage_ranges(stage_rows):
@@ -71,6 +73,9 @@ def check_course_rules(rows: dict[str, list[dict]]) -> list[Problem]:
         if precision == "year" and (date.month, date.day) != (1, 1):
             problems.append(Problem("events.csv", n, "date", str(date),
                                     "has year precision, so store 1 January", rid))
+        why = id_date_mismatch(rid, date, precision)
+        if why:
+            problems.append(Problem("events.csv", n, "id", rid, why, rid))
         if r.get("source_id") == "article":
             problems.append(Problem("events.csv", n, "source_id", "article",
                                     "an event needs an outside source, not the article alone; "
@@ -96,6 +101,7 @@ def check_course_rules(rows: dict[str, list[dict]]) -> list[Problem]:
     rel_actors = [a["id"] for a in rows.get("actors", []) if a.get("in_relations")]
     periods = [sid for _, _, sid in ranges]
     seen = {}
+    event_stage = {e.get("id"): e.get("stage") for e in rows.get("events", [])}
     for r in rows.get("relations", []):
         a, b, p = r.get("actor_a"), r.get("actor_b"), r.get("period")
         if not (a and b and p):
@@ -108,6 +114,14 @@ def check_course_rules(rows: dict[str, list[dict]]) -> list[Problem]:
         if r.get("id") and r["id"] != want:
             problems.append(Problem("relations.csv", r["__row__"], "id", r["id"],
                                     f"should be {want} (period:actor_a-actor_b)", r.get("id")))
+        for eid in _split(r.get("events")):
+            got = event_stage.get(eid, p)
+            if got != p:
+                problems.append(Problem("relations.csv", r["__row__"], "events", eid,
+                                        f"is an event of {got or 'the background before the first period'}, not of "
+                                        f"{p}; a relation row cites only events of its own period (cite it in the "
+                                        f"{got + ' row of this pair' if got else 'events table only'}, or choose an "
+                                        f"event dated in {p})", r.get("id")))
         key = (p, frozenset((a, b)))
         if key in seen:
             problems.append(Problem("relations.csv", r["__row__"], "actor_b", b,
@@ -122,6 +136,63 @@ def check_course_rules(rows: dict[str, list[dict]]) -> list[Problem]:
                                             "in every period"))
     problems += check_documents(rows)
     problems += check_readings(rows)
+    problems += check_source_ids(rows)
+    return problems
+
+
+def id_date_mismatch(rid, date: dt.date, precision) -> str | None:
+    """Why an event id does not begin with its date, or None. An id is the date plus a slug; for a date known
+    only to the month (stored as the 1st) or the year (stored as 1 January) the id may also begin with just
+    the month (``2015-04-coal-pilot``) or the year."""
+    if not rid or date is None:
+        return None
+    day = date.isoformat()
+    if rid.startswith(day + "-"):
+        return None
+    shorter = {"month": f"{date:%Y-%m}", "year": f"{date:%Y}"}.get(precision or "")
+    if shorter and rid.startswith(shorter + "-") and not re.match(r"\d\d-", rid[len(shorter) + 1:]):
+        return None
+    found = re.match(r"\d{4}(?:-\d\d){0,2}(?=-)", rid)
+    allowed = f"{day}-<slug>" + (f" or {shorter}-<slug>" if shorter else "")
+    if found:
+        return (f"begins with the date {found.group(0)}, but the date field says {day}; one of the two is wrong "
+                f"(an id is the date plus a slug: {allowed}). Correct the date, or the id and every reference "
+                "to it (relations.csv, questions.csv)")
+    return f"does not begin with its date; an id is the date plus a slug: {allowed}"
+
+
+#: A year in a source id: 1900-2099, with a letter when one outlet has several items that year (``ap-2024a``).
+_YEAR_SEGMENT = re.compile(r"(?:19|20)\d\d[a-z]?")
+_SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+
+
+def check_source_ids(rows: dict[str, list[dict]]) -> list[Problem]:
+    """Source ids follow the codebook's pattern: ``<outlet or authors>-<year>-<slug>`` (``tass-2025-bridge``,
+    ``lukin-alexander-2016-pivot-asia``). A news report's id must have exactly that shape; any source whose id
+    names a year (a segment 1900-2099) must name the year of its ``year`` field."""
+    problems: list[Problem] = []
+    ends = [r["end_date"].year for r in rows.get("stages", []) if r.get("end_date")]
+    last_year = max(ends, default=dt.date.today().year) + 1
+    for r in rows.get("sources", []):
+        rid, n, year, kind = r.get("id"), r["__row__"], r.get("year"), r.get("kind")
+        if not rid:
+            continue
+        # A segment that could be a year of the data (a resolution number such as 2087 in unscr-2087 is not).
+        years = [seg[:4] for seg in rid.split("-")[1:] if _YEAR_SEGMENT.fullmatch(seg) and int(seg[:4]) <= last_year]
+        if year is not None and years and str(year) not in years:
+            problems.append(Problem("sources.csv", n, "id", rid,
+                                    f"names the year {years[0]} but the year field says {year}; a source id names "
+                                    "its year of publication (<outlet>-<year>-<slug>): correct one of the two", rid))
+        elif kind == "news":
+            if year is None:
+                problems.append(Problem("sources.csv", n, "year", None, "is empty; a news report needs the year "
+                                        "it was published, which its id also names (<outlet>-<year>-<slug>)", rid))
+            elif not re.fullmatch(rf"{_SLUG}-{year}[a-z]?-{_SLUG}", rid) or years[:1] != [str(year)]:
+                problems.append(Problem("sources.csv", n, "id", rid,
+                                        f"does not follow the pattern of news ids, <outlet>-<year>-<slug>, e.g. "
+                                        f"tass-{year}-bridge: the outlet in lower case, the year of publication "
+                                        f"({year}, with a letter if the outlet has several that year) and a short slug",
+                                        rid))
     return problems
 
 
@@ -149,6 +220,9 @@ def _check_coding_exercises(rows, ranges, first_day) -> list[Problem]:
                                         f"does not match the date {date}; expected "
                                         f"{want or f'an empty stage (background before {first_day})'}", rid))
         precision = r.get("date_precision")
+        why = id_date_mismatch(rid, date, precision)
+        if why:
+            problems.append(Problem(name, n, "id", rid, why, rid))
         if precision == "month" and date.day != 1:
             problems.append(Problem(name, n, "date", str(date), "has month precision, so store the 1st of the month", rid))
         if precision == "year" and (date.month, date.day) != (1, 1):
@@ -192,7 +266,7 @@ def check_documents(rows: dict[str, list[dict]]) -> list[Problem]:
     return problems
 
 
-MAX_READINGS = 5
+MAX_READINGS = policy.MAX_READINGS
 
 
 def check_readings(rows: dict[str, list[dict]]) -> list[Problem]:

@@ -1,7 +1,7 @@
 """The one path that executes notebooks: papermill, on kernels that start reliably.
 
 Every builder that runs a lesson (handouts now; the grading and site builds later; the reference
-outputs of ``turn-east refresh-checked-outputs``) executes it here, so they all get the same three
+outputs of ``turn-east refresh``) executes it here, so they all get the same three
 guarantees:
 
 * **IPC transport** where the platform has it (Linux, macOS): a kernel talks over Unix sockets named
@@ -378,13 +378,20 @@ def execute_notebook(notebook, output_path, parameters: dict, *, kernels: Kernel
     return nb, start
 
 
-def execute_in_kernel(nb, *, cwd, timeout: float, kernel_name: str = KERNEL_NAME):
-    """Execute a notebook node in a fresh kernel (no parameters, nothing written); returns it executed."""
+def execute_in_kernel(nb, *, cwd, timeout: float, kernel_name: str = KERNEL_NAME, kernels: Kernels | None = None,
+                      prestart_next: bool = False, allow_errors: bool = False):
+    """Execute a notebook node in a fresh kernel (no parameters, nothing written); returns it executed.
+    ``kernels``: where the kernel comes from (default: one started now); ``prestart_next`` starts the next
+    notebook's kernel (the same kind, in the same ``cwd``) while this one runs; ``allow_errors``: every cell runs
+    whatever the earlier ones raised (the errors stay in their outputs)."""
     from nbclient import NotebookClient
 
-    km, _ = Kernels().take(kernel_name, Path(cwd))
+    kernels = kernels if kernels is not None else Kernels()
+    km, _ = kernels.take(kernel_name, Path(cwd))
+    if prestart_next:
+        kernels.prestart(kernel_name, Path(cwd))
     try:
-        NotebookClient(nb, km=km, timeout=timeout, kernel_name=kernel_name,
+        NotebookClient(nb, km=km, timeout=timeout, kernel_name=kernel_name, allow_errors=allow_errors,
                        shutdown_kernel="immediate").execute(cleanup_kc=True)
     finally:
         shut_down(km)

@@ -11,7 +11,7 @@ keep git from seeing them:
   - a cell nbval checks (tagged ``nbval-check-output``; the rule is
     :func:`turn_east.nbfiles.is_checked_output_cell`) keeps its output: it is the reference
     nbval compares against. It also keeps the execution count 1 that
-    ``turn-east refresh-checked-outputs`` gives it, because nbval treats a cell whose
+    ``turn-east refresh`` gives it, because nbval treats a cell whose
     count is None as never run and refuses one that has outputs; nbstripout's own
     ``keep_output`` metadata keeps the outputs but not the count;
   - what JupyterLab rewrites on every save is pinned: ``language_info`` keeps only its name

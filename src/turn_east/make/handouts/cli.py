@@ -76,6 +76,19 @@ def failure_report(r: Result) -> str:
     return f"FAILED {r.lesson} [{r.label}]{where}: {r.error}"
 
 
+def stale_prose(p) -> list:
+    """Numbers the planned lessons state that the data no longer give (:mod:`turn_east.make.prose`): a handout
+    would print them as they are, so the command says so first (`turn-east refresh` rewrites them)."""
+    from turn_east.make import prose
+
+    out = []
+    for folder in sorted({ls.notebook.parent for ls in p.lessons}):
+        names = {ls.notebook.stem for ls in p.lessons if ls.notebook.parent == folder}
+        found = prose.check(p.course, folder)
+        out += [f for f in found if f.path.stem in names and f.status == "stale"]
+    return out
+
+
 def run(args) -> int:
     """Render handouts as the command line asks; returns the exit status (0 ok, 1 a job failed, 2 usage)."""
     err = sys.stderr
@@ -94,6 +107,8 @@ def run(args) -> int:
 
     handouts = p.out / "handouts"
     quiet = getattr(args, "quiet", False)
+    for stale in stale_prose(p):
+        print(f"warning: {stale}", file=err)
     if not quiet:
         who = list(p.audiences) + ([f"cohort of {len(p.cohort)}"] if p.cohort else [])
         print(f"rendering {len(p.jobs)} handout(s): {len(p.lessons)} lesson(s) x {', '.join(who)} "
