@@ -62,7 +62,8 @@ class NotebookError(ValueError):
 
 
 def _reference(outputs: list) -> list:
-    """A checked cell's outputs as the reference: streams merged as nbval merges them, count 1."""
+    """A checked cell's outputs as the reference: streams merged as nbval merges them, count 1 (also
+    ``turn_east.make.refresh.reference``). Changes the outputs it is given."""
     kept = []
     for out in outputs:
         if out.get("output_type") not in REFERENCE_OUTPUTS:

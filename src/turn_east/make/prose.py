@@ -88,7 +88,7 @@ STATED: tuple[Stated, ...] = (
     Stated("11_motive_triangle_grand_strategy",
            "{{ events(stage='prelude', motive='triangle') }} across the {{ years('prelude') | words }} years of "
            "the prelude, roughly {{ (events(stage=['stage-1', 'stage-2', 'stage-3'], motive='triangle') / "
-           "years(['stage-1', 'stage-2', 'stage-3'])) | round | int | words }} a year in Stages One to Three, and "
+           "years(['stage-1', 'stage-2', 'stage-3'])) | round | int | words }} a year in Stages One to Three, "
            "{{ events(stage='stage-4', motive='triangle') }} in the {{ years('stage-4') | words }} years from 2022, and "
            "{{ events(stage='epilogue', motive='triangle') }} in the {{ months('epilogue') | words }} months of the "
            "course's epilogue"),

@@ -41,7 +41,6 @@ from turn_east import nbfiles
 from turn_east.paths import repo_root
 
 FOLDERS = ("notebooks", "exercises", "solutions")
-REFERENCE_OUTPUTS = ("stream", "execute_result")
 CELL_TIMEOUT_S = 120
 #: Methods that change the object they are called on (and pandas methods called with ``inplace=...``), so a cell
 #: calling them on a name "defines" it again.
@@ -149,11 +148,9 @@ def checked_slice(nb):
 def reference(outputs) -> list:
     """A checked cell's outputs as its stored reference: stream and execute_result, counted 1 (nbval compares
     only cells that look executed)."""
-    out = [copy.deepcopy(o) for o in outputs if o.get("output_type") in REFERENCE_OUTPUTS]
-    for o in out:
-        if "execution_count" in o:
-            o["execution_count"] = 1
-    return out
+    from turn_east.make.gitfilter import _reference  # the one rule: the git filter stores references so too
+
+    return _reference([copy.deepcopy(o) for o in outputs])
 
 
 @dataclass
