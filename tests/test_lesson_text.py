@@ -342,6 +342,20 @@ def test_stage_labels_quoted_anywhere_match_the_stage_titles():
     assert not bad, bad
 
 
+MINUTES = {r["id"]: r for r in csv.DictReader((ROOT / "data" / "lessons.csv").open(encoding="utf-8"))}
+
+
+@pytest.mark.parametrize("lid", LESSONS)
+def test_the_lessons_time_table_gives_the_minutes_of_lessons_csv(lid):
+    """The table under ## Time and prerequisites and the session plans (lessons.csv) give a student the same minutes."""
+    cell = next(c for c in student_markdown(lesson(lid)) if c.lstrip().startswith("## Time and prerequisites"))
+    rows = {m.group(1).split()[0].lower(): int(m.group(2))
+            for m in re.finditer(r"^\|\s*([A-Z][^|]*?)\s*\|\s*(\d+)\s*\|\s*$", cell, re.M)}
+    row = MINUTES[lid]
+    assert rows == {"reading": int(row["reading_min"]), "exercises": int(row["exercise_min"]),
+                    "discussion": int(row["discussion_min"])}, (lid, rows)
+
+
 @pytest.mark.parametrize("lid", LESSONS)
 def test_whats_next_names_lessons_by_their_titles(lid):
     md = "\n".join(student_markdown(lesson(lid)))
