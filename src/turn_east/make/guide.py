@@ -217,7 +217,7 @@ def data_sections(nb: dict) -> list[DataSection]:
             first = text.splitlines()[0] if text else ""
             if first.startswith("#"):
                 current = None
-                if first.startswith("### Data"):
+                if first.startswith(("### Data", "### Exercise")):  # the motive lessons' data cells
                     current = DataSection(_HEADING.sub("", first).strip(), 0)
                     out.append(current)
             m = _TRY_IT.search(text)
