@@ -33,7 +33,7 @@ CHANGED_HINT = ("The course data in this notebook have changed since it started:
                 "`events = course.events` gives a second name to the same table, so a change made through it "
                 "(`.loc[...] = ...`, `drop(..., inplace=True)`) changes the course, and every check would then "
                 "compare your answer with changed data. Run the notebook's first cell again to reload the data, "
-                "then make your change in a copy (`recoded = relations.copy()`).")
+                "then make your change in a copy of the table, one made with .copy().")
 
 
 def _table_snapshot(df: pd.DataFrame) -> pd.DataFrame:
