@@ -100,7 +100,7 @@ def test_lessons_with_a_practice_notebook_give_it_the_rest_of_the_exercise_block
         has_practice = (ROOT / "exercises" / f"{p.lesson_id}.ipynb").exists()
         practice = [r for r in p.rows if r[2] == "Practice notebook"]
         live = [r for r in p.rows if r[2] == "Live quiz"]
-        assert bool(practice) == (has_practice and p.kind != "synthesis"), p.lesson_id
+        assert bool(practice) == has_practice, p.lesson_id  # the synthesis too, after its essay's planning minutes
         if practice:
             assert p.practice in practice[0][3] and all(r[1] <= guide.QUESTION_MIN for r in live), p.lesson_id
 

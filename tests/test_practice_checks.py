@@ -91,6 +91,30 @@ def test_none_is_unanswered(course):
         assert v.status == "unanswered" and "Replace None" in v.message, (lesson, tid)
 
 
+def test_a_course_table_changed_in_place_is_named_and_not_checked():
+    """`recoded = relations` then `recoded.loc[...] = ...` changes the course itself: checked against the changed
+    data, a wrong answer would pass. The check names the table, the row and the fix (reload, then .copy())."""
+    from turn_east.data import load_course
+    c = load_course()
+    practice = Practice("11_motive_triangle_grand_strategy", c)
+    recoded = c.relations  # a second name for the same table, not a copy
+    recoded.loc[recoded["id"] == "prelude:RUS-CHN", "score"] = 1
+    v = practice.check("t2", {"before": lesson11._lean(c.relations), "after": lesson11._lean(recoded)})
+    assert v.status == "fail" and "course.relations" in v.message and "prelude:RUS-CHN" in v.message, v.message
+    assert "2 is now 1" in v.message and ".copy()" in v.message and "first cell" in v.message
+    assert practice.check("t1", c.relations).status == "fail"  # every check, until the data are reloaded
+    c = load_course()
+    practice = Practice("14_motive_identity_eurasian_power", c)
+    c.events["motives"].iloc[0].append("identity")  # a list inside a cell, changed in place
+    v = practice.check("t1", c.glossary)
+    assert v.status == "fail" and "course.events" in v.message, v.message
+
+
+def test_a_choice_left_as_none_says_that_show_returns_none(course):
+    v = Practice("11_motive_triangle_grand_strategy", course).check("t3", None)
+    assert v.status == "unanswered" and ".show() returns None" in v.message
+
+
 WEIRD = [42, "text", [], {}, pd.DataFrame(), pd.Series(dtype=float), pd.DataFrame({"x": [1, 2]}),
          pd.Series(["a", "b"]), 3.5, (1, 2), go.Figure(), {"before": "x", "after": None}, [{"id": 1}],
          pd.Series([True, False])]
@@ -166,7 +190,14 @@ def _s4_prk(c, one=False, stage="stage-4"):
 
 
 # 11, 12 -------------------------------------------------------------
-def _lean(rel, **kw):
+TRIAD = ["RUS", "CHN", "USA"]
+
+
+def _lean(rel, agg="mean", **kw):
+    if agg is None:  # the lean of each period, not yet averaged
+        t = rel[rel.actor_a.isin(TRIAD) & rel.actor_b.isin(TRIAD)]
+        p = t.assign(pair=t.actor_a + "-" + t.actor_b).pivot(index="period", columns="pair", values="score")
+        return p["RUS-CHN"] - p["RUS-USA"]
     return lesson11._lean(rel, **kw)
 
 
@@ -218,6 +249,11 @@ def _w20_t2(c, stage="stage-2", un_only=True, motive="triangle", all_tags=False)
     un = (e["event_type"] == "sanctions") & ((e["actor_a"] == "UNSC") if un_only else True)
     count = (lambda d: d["motives"].map(len).sum()) if all_tags else (lambda d: d["motives"].map(lambda m: motive in m).sum())
     return {"before": count(e), "after": count(e[~un])}
+
+
+def _un_votes(c):
+    e = _stage(c, "stage-2")
+    return int(((e["event_type"] == "sanctions") & (e["actor_a"] == "UNSC")).sum())
 
 
 def _w20_t1_nan(c, ns):
@@ -537,7 +573,7 @@ WRONG = [
     ("14_motive_identity_eurasian_power", "t2", lambda c, ns: _w14_t2(c, every=True), ["every event"]),
     ("14_motive_identity_eurasian_power", "t2", lambda c, ns: _w14_t2(c, start="1990-01-01"), ["1990"]),
     ("14_motive_identity_eurasian_power", "t2", lambda c, ns: _w14_t2(c, start="1992-01-01"), ["1992"]),
-    ("14_motive_identity_eurasian_power", "t2", lambda c, ns: _w14_t2(c, end="2024-12-31"), ["no end"]),
+    ("14_motive_identity_eurasian_power", "t2", lambda c, ns: _w14_t2(c, end="2024-12-31"), ["ends in 2024"]),
     ("14_motive_identity_eurasian_power", "t2", lambda c, ns: _w14_t2(c, motive="triangle"), ["triangle"]),
     # 20 t1
     ("20_synthesis_weighing_the_argument", "t1", _w20_t1_nan, ["no motive"]),
@@ -552,6 +588,65 @@ WRONG = [
     ("20_synthesis_weighing_the_argument", "t2", lambda c, ns: _w20_t2(c, all_tags=True), ["every motive tag"]),
     ("20_synthesis_weighing_the_argument", "t2", lambda c, ns: _w20_t2(c, motive="alliances"), ["alliances"]),
     ("20_synthesis_weighing_the_argument", "t2", lambda c, ns: _w20_t2(c, stage="stage-4"), ["stage four"]),
+    # the walk of issue 23 (a student with a little pandas, lessons 11-14 and 20): every slip that lacked a hint
+    ("11_motive_triangle_grand_strategy", "t1", lambda c, ns: c.relations[c.relations.actor_a.isin(TRIAD)], ["one end"]),
+    ("11_motive_triangle_grand_strategy", "t1", lambda c, ns: c.relations[c.relations[["actor_a", "actor_b"]].isin(TRIAD)],
+     ["NaN", "one True/False per row"]),
+    ("11_motive_triangle_grand_strategy", "t1", lambda c, ns: E(c)[E(c).actor_a.isin(TRIAD) & E(c).actor_b.isin(TRIAD)],
+     ["events", "course.relations"]),
+    ("11_motive_triangle_grand_strategy", "t2", lambda c, ns: dict(before=_lean(c.relations, agg=None),
+                                                                   after=_lean(_recode(c.relations, "prelude:RUS-CHN", 1), agg=None)),
+     ["Series of", ".mean()"]),
+    ("11_motive_triangle_grand_strategy", "t2", lambda c, ns: dict(before=lesson11._lean_sum(c.relations),
+                                                                   after=lesson11._lean_sum(_recode(c.relations, "prelude:RUS-CHN", 1))),
+     ["mean"]),
+    ("11_motive_triangle_grand_strategy", "t3", lambda c, ns: _fig(c, "relations_heatmap", actors=["RUS", "PRK", "USA"]),
+     ["actors="]),
+    ("12_motive_alliances_us_allies", "t1", lambda c, ns: E(c)[E(c).stage.notna() & E(c).actors.map(lambda a: "JPN" in a or "PRK" in a)
+                                                             & (E(c).goldstein < 0)], ["KOR", "South Korea"]),
+    ("12_motive_alliances_us_allies", "t1", lambda c, ns: E(c)[E(c).stage.notna() & E(c).actors.map(lambda a: "JPN" in a and "KOR" in a)
+                                                             & (E(c).goldstein < 0)], ["either"]),
+    ("12_motive_alliances_us_allies", "t1", lambda c, ns: E(c)[E(c).stage.notna() & E(c).actors.map(lambda a: "JPN" in a or "KOR" in a)
+                                                             & (E(c).goldstein < -3)], ["every negative"]),
+    ("12_motive_alliances_us_allies", "t2", lambda c, ns: dict(before=_allies(c.relations, allies=("JPN",)),
+                                                               after=_allies(_recode(c.relations, "stage-4:RUS-JPN", -3), allies=("JPN",))),
+     ["Japan row only"]),
+    ("12_motive_alliances_us_allies", "t2", lambda c, ns: dict(before=_allies(c.relations, allies=("JPN", "PRK")),
+                                                               after=_allies(_recode(c.relations, "stage-4:RUS-JPN", -3), allies=("JPN", "PRK"))),
+     ["KOR", "South Korea"]),
+    ("12_motive_alliances_us_allies", "t2", lambda c, ns: dict(before=_allies(c.relations, period=None),
+                                                               after=_allies(_recode(c.relations, "stage-4:RUS-JPN", -3), period=None)),
+     ["every period"]),
+    ("12_motive_alliances_us_allies", "t3", lambda c, ns: _fig(c, "timeline", stages=["stage-4"], actors=["JPN"]), ["one period"]),
+    ("13_motive_agenda_arms_labour_trade", "t1", lambda c, ns: c.places[((c.places.actor == "RUS") & (c.places.lon > 100)) | (c.places.lon < 0)],
+     ["brackets"]),
+    ("13_motive_agenda_arms_labour_trade", "t1", lambda c, ns: _fe(c, cut=130), ["100°E"]),
+    ("13_motive_agenda_arms_labour_trade", "t1", lambda c, ns: c.places[(c.places.actor == "Russia") & (c.places.lon > 100)],
+     ["RUS, not Russia"]),
+    ("13_motive_agenda_arms_labour_trade", "t2", lambda c, ns: dict(before=_share(c, 100) * len(_agenda(c)),
+                                                                    after=_share(c, 130) * len(_agenda(c))), ["counts"]),
+    ("13_motive_agenda_arms_labour_trade", "t2", lambda c, ns: dict(before=_share(c, 100, base=_agenda(c)[_agenda(c).place.notna()]),
+                                                                    after=_share(c, 130, base=_agenda(c)[_agenda(c).place.notna()])),
+     ["inner merge"]),
+    ("13_motive_agenda_arms_labour_trade", "t2", lambda c, ns: dict(before=_agenda(c).place.isin(_fe(c)["name"]).mean(),
+                                                                    after=_agenda(c).place.isin(_fe(c, 130)["name"]).mean()),
+     ["is 0", "not as titles or names"]),
+    ("14_motive_identity_eurasian_power", "t1", lambda c, ns: c.glossary[c.glossary.motives.isin(["identity"])],
+     ["list of motive ids"]),
+    ("14_motive_identity_eurasian_power", "t1",
+     lambda c, ns: c.glossary[c.glossary.motives.map(lambda m: "Reconceptualising Russian national identity" in m)], ["title"]),
+    ("14_motive_identity_eurasian_power", "t2", lambda c, ns: _w14_t2(c, end="2099-12-31"), ["no end"]),
+    ("14_motive_identity_eurasian_power", "t2", lambda c, ns: {"before": 0, "after": _w14_t2(c)["after"]}, ["is 0"]),
+    ("14_motive_identity_eurasian_power", "t2", lambda c, ns: {"before": int(_identity(c).stage.isna().sum()),
+                                                               "after": _w14_t2(c)["after"]}, ["before 2000"]),
+    ("20_synthesis_weighing_the_argument", "t1", lambda c, ns: ns["matrix"].iloc[0:0, 0:0], ["empty"]),
+    ("20_synthesis_weighing_the_argument", "t1", lambda c, ns: ns["matrix"].div(ns["matrix"].sum(axis=1), axis=0), ["shares"]),
+    ("20_synthesis_weighing_the_argument", "t2", lambda c, ns: {"before": len(_stage(c, "stage-2")),
+                                                               "after": len(_stage(c, "stage-2")) - _un_votes(c)},
+     ["counted stage two's events"]),
+    ("20_synthesis_weighing_the_argument", "t2", lambda c, ns: {"before": _w20_t2(c)["before"],
+                                                               "after": _w20_t2(c)["before"] - _w20_t2(c)["after"]},
+     ["UN votes themselves"]),
 ]
 
 # ---------------------------------------------------------------- choice tasks: every indefensible chart, and one

@@ -772,6 +772,15 @@ def test_real_feedback_on_a_wrong_option_never_names_the_answer(real):
         assert re.search(r"\b1[89]\d\d\b|\b20[0-2]\d\b", q.explanation), (q.id, "no dated evidence")
 
 
+def test_real_right_option_is_not_given_away_by_its_length(real):
+    """A test-wise student picks the longest option. Where the right one is usually the longest, a quiz measures
+    that habit, not the lesson (issue 23's walk found it in 22 of the 29 single-choice questions of lessons 00, 11-14
+    and 20). Chance is one in four: across the bank the right option may be the longest in at most half."""
+    singles = [q for q in qz.load_bank(real) if q.type == "single"]
+    longest = [q.id for q in singles if len(q.answer[0]) > max(len(c) for c in q.choices if c != q.answer[0])]
+    assert 2 * len(longest) <= len(singles), f"the right option is the longest in {len(longest)} of {len(singles)}: {longest}"
+
+
 def test_real_every_question_cites_an_article_section_by_its_one_name(real):
     for q in qz.load_bank(real):
         assert not q.article_section or q.article_section in real.section_citations, q.id

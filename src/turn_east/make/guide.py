@@ -217,7 +217,7 @@ def data_sections(nb: dict) -> list[DataSection]:
             first = text.splitlines()[0] if text else ""
             if first.startswith("#"):
                 current = None
-                if first.startswith("### Data"):
+                if first.startswith(("### Data", "### Exercise")):  # the motive lessons' data cells
                     current = DataSection(_HEADING.sub("", first).strip(), 0)
                     out.append(current)
             m = _TRY_IT.search(text)
@@ -352,8 +352,17 @@ def _rows(plan: SeminarPlan, kind: str, n_periods: int | None = None) -> list[tu
     essays = [p for p in plan.prompts if p.essay]
     quiz_min = min(QUESTION_MIN * len(plan.questions), exercise)
     if essays:
-        add(exercise - quiz_min, f"Essay (prompt {', '.join(str(p.number) for p in essays)})",
+        # the essay is planned in class for its leader note's minutes; with a practice notebook, the notebook has the
+        # rest of the block (the synthesis's exercise minutes are measured with it), else the essay takes it all
+        essay_min = exercise - quiz_min
+        if plan.practice and essays[0].minutes:
+            essay_min = min(essay_min, essays[0].minutes)
+        add(essay_min, f"Essay (prompt {', '.join(str(p.number) for p in essays)})",
             f"{_shorten(essays[0].text)} Students draft a thesis and plan in pairs; collect one plan to discuss.")
+        if plan.practice:
+            add(exercise - quiz_min - essay_min, "Practice notebook",
+                f"Pairs work through the checked tasks of {plan.practice} (make workspace copies it into my-work/); "
+                "each check names the kind of mistake. What is not finished in class is finished at home.")
     else:
         data_weights = [DATA_MIN * (1 + len(d.try_it)) for d in plan.data]
         data_total = min(sum(data_weights), exercise - quiz_min)

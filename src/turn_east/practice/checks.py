@@ -10,15 +10,62 @@ The checkers live in ``turn_east.practice.tasks``, one module per lesson.
 
 from __future__ import annotations
 
+import copy
 import html
 import json
 from dataclasses import dataclass
+
+import pandas as pd
 
 from turn_east.data import Course
 from turn_east.errors import PracticeError
 from turn_east.practice.coding import CODING_MIME, CodingSheet, coding_payload, coding_sheet
 from turn_east.practice.registry import REGISTRY, Task, tasks_for
 from turn_east.practice.slips import explain_last_error
+
+
+#: The course tables the checkers read. A notebook that changes one of them in place (``recoded = relations``
+#: then ``recoded.loc[...] = ...``, or ``drop(..., inplace=True)`` on ``course.events``) would be checked against
+#: the changed data and could pass with wrong numbers; the check says so instead.
+WATCHED_TABLES = ("events", "relations", "places", "glossary", "motives", "stages", "actors", "coding_exercises")
+CHANGED_HINT = ("The course data in this notebook have changed since it started: course.{table} is no longer as "
+                "loaded ({where}). Something changed the table itself instead of a copy: `recoded = relations` or "
+                "`events = course.events` gives a second name to the same table, so a change made through it "
+                "(`.loc[...] = ...`, `drop(..., inplace=True)`) changes the course, and every check would then "
+                "compare your answer with changed data. Run the notebook's first cell again to reload the data, "
+                "then make your change in a copy of the table, one made with .copy().")
+
+
+def _table_snapshot(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy that shares nothing with ``df``: a deep DataFrame copy still shares the lists held in its cells."""
+    snap = df.copy(deep=True)
+    for col in snap.columns[snap.dtypes == object]:
+        snap[col] = pd.Series([copy.deepcopy(v) for v in snap[col]], index=snap.index, dtype=object)
+    return snap
+
+
+def _plain(value):
+    """A numpy scalar as the Python value it holds (so a message reads 2, not np.int64(2))."""
+    return value.item() if hasattr(value, "item") and not isinstance(value, (list, str)) else value
+
+
+def _where_changed(before: pd.DataFrame, now) -> str:
+    """Where a watched table changed, in words a student can act on (a row id and a column when possible)."""
+    if not isinstance(now, pd.DataFrame):
+        return f"it is now a {type(now).__name__}"
+    if now.shape != before.shape or not now.index.equals(before.index) or list(now.columns) != list(before.columns):
+        return f"it had {len(before)} rows and {len(before.columns)} columns, it now has {len(now)} and {len(now.columns)}"
+    try:
+        for col in before.columns:
+            diff = before[col].astype(object).ne(now[col].astype(object)) & ~(before[col].isna() & now[col].isna())
+            if diff.any():
+                row = diff[diff].index[0]
+                label = now.at[row, "id"] if "id" in now.columns else row
+                was, is_now = (_plain(x) for x in (before.at[row, col], now.at[row, col]))
+                return f"row {label}, column {col}: {was!r} is now {is_now!r}"
+    except Exception:  # noqa: BLE001 - naming the place is a courtesy; the table's name is enough
+        pass
+    return "a value in it differs"
 
 
 STATUS_TEXT = {"pass": "Correct", "fail": "Not yet", "unanswered": "Not answered yet"}
@@ -69,17 +116,30 @@ class Practice:
             raise PracticeError(f"no practice tasks are declared for {lesson!r}; "
                                 f"lessons with tasks: {', '.join(sorted(REGISTRY)) or 'none'}")
         self.results: dict[str, CheckResult] = {}
+        self._loaded = {name: _table_snapshot(getattr(course, name)) for name in WATCHED_TABLES
+                        if isinstance(getattr(course, name, None), pd.DataFrame)}
+
+    def changed_table(self) -> str | None:
+        """The hint for a course table changed in place since this Practice began, or None when none was."""
+        for name, before in self._loaded.items():
+            now = getattr(self.course, name, None)
+            if not (isinstance(now, pd.DataFrame) and now.equals(before)):
+                return CHANGED_HINT.format(table=name, where=_where_changed(before, now))
+        return None
 
     def check(self, task_id: str, answer) -> CheckResult:
         t = self.tasks.get(task_id)
         if t is None:
             raise PracticeError(f"{self.lesson} has no task {task_id!r}; its tasks are {', '.join(self.tasks)}")
         slip = explain_last_error()  # the answer cell just before this check failed: say what its error means
+        changed = self.changed_table()
         if answer is None or answer is Ellipsis:
             message = "Replace None with your answer in the cell above, run it, then run this check again."
             if t.kind == "choice":
                 message += " (A figure's .show() returns None: assign the figure the chart function returns.)"
             v = CheckResult(task_id, t.title, "unanswered", f"{slip}\n{message}" if slip else message)
+        elif changed:
+            v = CheckResult(task_id, t.title, "fail", changed)
         else:
             try:
                 ok, message = t.checker(self.course, answer)

@@ -127,6 +127,17 @@ def needs_events(label: str, select: Callable) -> Need:
     return need
 
 
+def needs_stages(count: int = 2) -> Need:
+    """A timeline must span at least ``count`` periods (a question about when something changed needs a before)."""
+    def need(info: FigureInfo, course) -> str | None:
+        shown = {course.events_by_id[e].stage for e in info.events if e in course.events_by_id} - {None}
+        if len(shown) >= count:
+            return None
+        return (f"Your timeline shows {'one period' if len(shown) == 1 else 'no period'} only, so it cannot show when "
+                "something changed: a change needs a before and an after. Check its stages= filter.")
+    return need
+
+
 def check_choice(answer, course, options: dict[str, Option], *, question: str) -> tuple[bool, str]:
     """Accept any defensible chart that shows what the question needs; explain why an indefensible one cannot."""
     if isinstance(answer, str):

@@ -289,7 +289,9 @@ def _explain(event, mine, course) -> tuple[bool, list[str]]:
             notes.append(f"Motives: none of yours is one of the course's. {why}")
     elif unsupported:
         ok = False
-        notes.append(f"Motives: {', '.join(unsupported)} is hard to defend for this event. {why}")
+        titles = course.motive_titles
+        named = ", ".join(f"{m} ({titles[m]})" if m in titles else m for m in unsupported)
+        notes.append(f"Motives: {named} is hard to defend for this event: does it really illustrate that reason? {why}")
     else:
         left_out = [m for m in want_m if m not in got_m]
         if not left_out and not defended:

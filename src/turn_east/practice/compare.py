@@ -46,7 +46,8 @@ MERGE_SUFFIX_HINT = ("After your merge both tables' '{c}' columns were renamed {
 EMPTY_HINT = ("Your answer is empty: no row passed your conditions. Check that each value you typed is spelled as "
               "in the data (events[\"event_type\"].unique() lists a column's values): ids are lower case with "
               "hyphens, stage ids are those of stages.csv, not titles such as 'Stage One', and actor codes are upper "
-              "case (PRK is North Korea, KOR is South Korea). Other ways to get no rows: two conditions on one column "
+              "case codes, not names (RUS, not Russia; PRK is North Korea, KOR is South Korea). Other ways to get "
+              "no rows: two conditions on one column "
               "joined with & (a year cannot be both 2016 and 2017: use .isin), a list column (actors, people, "
               "motives) compared with == (use .map(lambda items: 'PRK' in items)), or a merge whose key columns hold "
               "different kinds of ids.")
@@ -60,6 +61,12 @@ def is_mask(answer) -> bool:
     return isinstance(answer, pd.Series) and len(answer) > 0 and pd.api.types.is_bool_dtype(answer.dtype)
 
 
+FRAME_MASK_HINT = ("Your '{c}' column is empty (NaN) in most rows: indexing a table with a table of True/False, "
+                   "as in table[table[[\"actor_a\", \"actor_b\"]].isin(...)], blanks the cells that are False instead "
+                   "of selecting rows. Build one True/False per row (a Series), e.g. "
+                   "table[(table[\"actor_a\"].isin(...)) & (table[\"actor_b\"].isin(...))].")
+
+
 def merge_suffix_hint(answer, column: str = "id") -> str | None:
     """The id_x/id_y hint when a merge of two tables that both have `column` renamed it."""
     if isinstance(answer, pd.DataFrame) and column not in answer.columns and f"{column}_x" in answer.columns:
@@ -71,6 +78,8 @@ def as_id_list(answer, column: str = "id") -> tuple[list | None, str]:
     """(ids, "") from a DataFrame with an id column, a Series, an Index, a list or a set; (None, why) otherwise."""
     if isinstance(answer, pd.DataFrame):
         if column in answer.columns:
+            if len(answer) and answer[column].isna().mean() > 0.5:
+                return None, FRAME_MASK_HINT.format(c=column)
             return [str(x) for x in answer[column]], ""
         if answer.index.name == column:
             return [str(x) for x in answer.index], ""
@@ -135,10 +144,11 @@ def first_match(got, mistakes, same) -> str | None:
 
 
 def check_ids(answer, expected_ids, mistakes=(), *, column: str = "id", what: str = "rows",
-              ordered: bool = False) -> tuple[bool, str]:
+              ordered: bool = False, empty_hint: str = EMPTY_HINT) -> tuple[bool, str]:
     """Compare the ids of an answer with the expected ones; name the mistake when a known one matches.
 
-    mistakes: (ids a typical wrong filter gives, hint) pairs, tried in order.
+    mistakes: (ids a typical wrong filter gives, hint) pairs, tried in order. empty_hint: what an empty answer is
+    told (the task's own likely causes; the general list by default).
     """
     got, why = as_id_list(answer, column)
     if got is None:
@@ -157,7 +167,7 @@ def check_ids(answer, expected_ids, mistakes=(), *, column: str = "id", what: st
     if hint:
         return False, n + hint
     if not got:
-        return False, EMPTY_HINT
+        return False, empty_hint
     missing, extra = set(want) - set(got), set(got) - set(want)
     if extra and not missing:
         return False, n + "Your filter is too wide: re-read each condition in the task."
@@ -215,7 +225,9 @@ def as_number(answer) -> tuple[float | None, str]:
     if isinstance(answer, (pd.Series, pd.DataFrame)):
         if answer.size == 1:
             return float(answer.to_numpy().ravel()[0]), ""
-        return None, "Expected one number, got a table or Series of several values: pick the one the task asks for."
+        return None, (f"Expected one number, got a {type(answer).__name__} of {answer.size} values (one per row or "
+                      "group). If the task asks for a mean, a share or a count over them, compute it (.mean(), "
+                      ".sum(), len(...)); if it asks for one of them, select that one.")
     try:
         return float(answer), ""
     except (TypeError, ValueError):
@@ -270,6 +282,10 @@ def check_frame(answer, expected: pd.DataFrame, mistakes=(), *, tol: float = 0.0
     if isinstance(answer.columns, pd.MultiIndex):
         return False, ("Your columns have two levels (this happens when pivot_table is given `values` as a list "
                        "or no `values`): pass one column name as values=.")
+    if answer.empty:
+        return False, (f"Your table is empty: no row passed your filter. Check the ids you compare with (ids such as "
+                       f"stage-2 or triangle, not titles) before you count; the task wants the {rows} as rows and the "
+                       f"{cols} as columns.")
     got = norm_frame(answer, pairs_order=pairs_order)
     want = norm_frame(expected, pairs_order=pairs_order)
     if same_frame(got, want, tol, fill_zero=fill_zero):
@@ -371,11 +387,17 @@ def check_before_after(answer, before: float, after: float, mistakes=(), *, tol:
     if near(got["before"], after) and near(got["after"], after) and not near(before, after):
         return False, ('"before" already holds the change: you changed the course data itself. Keep the course data '
                        "as it is and make the change in a copy (table.copy(), or a filtered table).")
+    for side, want in (("before", before), ("after", after)):
+        if got[side] == 0 and want != 0 and not (ok_b if side == "before" else ok_a):
+            return False, (f'"{side}" is 0: nothing matched your selection. Check the ids you compare with: stage ids '
+                           "(prelude, stage-2), motive ids (triangle, identity) and actor codes (RUS, PRK) are written "
+                           "as in the data, not as titles or names.")
     for side in ("before", "after"):
         if got[side] != got[side]:
             return False, (f'"{side}" is NaN (not a number): the mean of no rows. Your selection for "{side}" is '
                            "empty: check the actor codes (PRK is North Korea, KOR is South Korea), both orders of the "
-                           "pair, the ids and the dates.")
+                           "pair, the ids and the dates. A list column (actors, motives) never equals a string: test "
+                           "membership, .map(lambda m: \"agenda\" in m).")
     if ok_b and near(got["after"], before):
         return False, ('"after" equals "before": the change did not reach your computation. Recompute on the changed '
                        "copy of the data (check that your filter really removes or changes the row).")

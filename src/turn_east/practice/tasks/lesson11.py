@@ -6,7 +6,7 @@ from turn_east.practice.choice import Option, check_choice, needs_pairs
 from turn_east.practice.coding import check_coding
 from turn_east.practice.compare import check_before_after, check_ids
 from turn_east.practice.registry import task
-from turn_east.practice.tasks.common import MEASURES, ids_of
+from turn_east.practice.tasks.common import MEASURES, SUM_HINT, code_hint, events_of, ids_of
 
 L11 = "11_motive_triangle_grand_strategy"
 TRIAD = ["RUS", "CHN", "USA"]
@@ -28,7 +28,16 @@ def _l11_t1(course, answer):
         (ids_of(_triangle_rel(r)[_triangle_rel(r)["period"].astype(str) == "stage-4"]),
          "You kept one period; the task asks for every period (three pairs in each)."),
         (ids_of(r[r["actor_a"].isin(["RUS", "PRK", "USA"]) & r["actor_b"].isin(["RUS", "PRK", "USA"])]),
-         "You used PRK (North Korea); the triangle's third corner is China, CHN."),
+         code_hint("PRK", "CHN", course) + " The triangle's third corner is China."),
+        (ids_of(r[r["actor_a"].isin(TRIAD)]),
+         "You tested one end of each pair (actor_a) only: both ends must be in the triangle, so test actor_b "
+         "as well and join the two tests with &."),
+        (ids_of(r[r["actor_b"].isin(TRIAD)]),
+         "You tested one end of each pair (actor_b) only: both ends must be in the triangle, so test actor_a "
+         "as well and join the two tests with &."),
+        (ids_of(events_of(course)[events_of(course)["actor_a"].isin(TRIAD) & events_of(course)["actor_b"].isin(TRIAD)]),
+         "These are events (events.csv, ids with a date); the task asks for the coded relations, the rows of "
+         "course.relations (ids such as prelude:RUS-PRK, a period and a pair)."),
     ], what="rows")
 
 
@@ -37,6 +46,12 @@ def _lean(relations, *, flip=False, other="RUS-USA", op="-"):
     p = t.assign(pair=t["actor_a"] + "-" + t["actor_b"]).pivot(index="period", columns="pair", values="score")
     a, b = (p[other], p["RUS-CHN"]) if flip else (p["RUS-CHN"], p[other])
     return float((a - b).mean()) if op == "-" else float((a + b).mean())
+
+
+def _lean_sum(relations):
+    t = _triangle_rel(relations)
+    p = t.assign(pair=t["actor_a"] + "-" + t["actor_b"]).pivot(index="period", columns="pair", values="score")
+    return float((p["RUS-CHN"] - p["RUS-USA"]).sum())
 
 
 def _recoded(relations, new_score=1, row=RECODED):
@@ -57,6 +72,7 @@ def _l11_t2(course, answer):
         ((_lean(r, op="+"), _lean(_recoded(r), op="+")), "You added the two scores; the lean is their difference."),
         ((before, _lean(_recoded(r, new_score=3))),
          "You raised the score; the task lowers it, from close partners (+2) to cordial (+1)."),
+        ((_lean_sum(r), _lean_sum(_recoded(r))), SUM_HINT.replace("of the scores", "of the leans over the periods")),
     ], what="mean lean")
 
 

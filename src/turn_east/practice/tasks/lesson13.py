@@ -11,9 +11,11 @@ from turn_east.practice.tasks.common import events_of, ids_of, tagged
 L13 = "13_motive_agenda_arms_labour_trade"
 
 
-def _far_east(course, *, antimeridian=True, east=True, cut=100, actor="RUS"):
+def _far_east(course, *, antimeridian=True, east=True, cut=100, actor="RUS", precedence=False):
     p = course.places
     m = p["actor"] == actor if actor else p["actor"].notna() | p["actor"].isna()
+    if precedence:  # (russia) & (east) | (beyond): & binds first, so every place beyond 180 degrees joins in
+        return p[(m & (p["lon"] > cut)) | (p["lon"] < 0)]
     if east:
         m &= (p["lon"] > cut) | ((p["lon"] < 0) if antimeridian else False)
     return p[m]
@@ -29,15 +31,22 @@ def _l13_t1(course, answer):
         (ids_of(_far_east(course, actor=None)),
          "You kept places in China, Korea and Japan too: keep the places in Russia (actor RUS)."),
         (ids_of(_far_east(course, actor="PRK")), "You kept North Korea's places (PRK); the task asks for Russia's (RUS)."),
+        (ids_of(_far_east(course, precedence=True)),
+         "Your filter keeps places outside Russia that lie beyond the 180th meridian: & binds more tightly than |, so "
+         "(in_russia) & (east) | (beyond) reads as ((in_russia) & (east)) | (beyond). Put brackets around the | pair."),
+        (ids_of(_far_east(course, cut=130)),
+         "Your boundary is 130°E, the one task 2 moves to; task 1 keeps the places east of 100°E."),
     ], what="places")
 
 
-def _share(course, cut, *, antimeridian=True, denominator="agenda"):
+def _share(course, cut, *, antimeridian=True, denominator="agenda", count=False):
     e = events_of(course)
     e = e[e["stage"].notna()]
     agenda = e[tagged(e["motives"], "agenda")]
     fe = ids_of(_far_east(course, cut=cut, antimeridian=antimeridian))
-    base = agenda if denominator == "agenda" else e
+    if count:
+        return float(agenda["place"].isin(fe).sum())
+    base = {"agenda": agenda, "all": e, "placed": agenda[agenda["place"].notna()]}[denominator]
     return float(agenda["place"].isin(fe).sum() / len(base)) if len(base) else float("nan")
 
 
@@ -50,7 +59,13 @@ def _l13_t2(course, answer):
         ((_share(course, 100, denominator="all"), _share(course, 130, denominator="all")),
          "You divided by all the events; the share is of the agenda events."),
         ((before * 100, after * 100), "These are percentages; give the share as a fraction between 0 and 1."),
-        ((None, _share(course, 120)), "Your new boundary is 120°E; the task moves it to 130°E."),
+        ((before, _share(course, 120)), "Your new boundary is 120°E; the task moves it to 130°E."),
+        ((_share(course, 100, count=True), _share(course, 130, count=True)),
+         "These are counts of events; the share divides that count by the number of agenda events (a fraction "
+         "between 0 and 1; the mean of a True/False column gives it directly)."),
+        ((_share(course, 100, denominator="placed"), _share(course, 130, denominator="placed")),
+         "You divided by the agenda events that have a place; the share is of all the agenda events, those without "
+         "a place included (an inner merge with places drops them: test place.isin(...) on the events instead)."),
     ], what="share")
 
 

@@ -14,6 +14,12 @@ L14 = "14_motive_identity_eurasian_power"
 NEW_START = pd.Timestamp("1991-01-01")
 
 
+EMPTY_TAGS_HINT = ("Your answer is empty: no term passed your test. The motives column holds a list of motive ids "
+                   "in each row (such as [\"identity\", \"triangle\"]): == or isin compare the whole list and never "
+                   "match, so test membership, .map(lambda m: \"identity\" in m). Use the id, identity, not the "
+                   "motive's title, and the motives column, not stages.")
+
+
 @task(L14, "t1", "Glossary terms of the identity motive")
 def _l14_t1(course, answer):
     g = course.glossary
@@ -22,7 +28,7 @@ def _l14_t1(course, answer):
                                                                 answer.dtype == bool) \
             and set(map(str, answer)) == set(want["term"]):
         return True, f"All {len(want)} terms are right."
-    return check_ids(answer, ids_of(want), [
+    return check_ids(answer, ids_of(want), empty_hint=EMPTY_TAGS_HINT, mistakes=[
         (ids_of(g[g["definition"].str.contains("identity", case=False)]),
          "You searched the definitions; the task asks for terms tagged with the motive (column motives)."),
         (ids_of(g[tagged(g["motives"], "identity") & (g["source_id"] == "article")]),
@@ -39,7 +45,8 @@ def _prelude_identity(course, *, start=None, motive="identity", end="2011-12-31"
     tagged_e = e[tagged(e["motives"], motive)]
     if start is None:
         return int((tagged_e["stage"].astype(object) == "prelude").sum())
-    return int(((tagged_e["date"] >= start) & (tagged_e["date"] <= pd.Timestamp(end))).sum())
+    last = tagged_e["date"].max() if end is None else pd.Timestamp(end)
+    return int(((tagged_e["date"] >= start) & (tagged_e["date"] <= last)).sum())
 
 
 @task(L14, "t2", "Move the start of the prelude back to 1991", kind="sensitivity")
@@ -55,8 +62,16 @@ def _l14_t2(course, answer):
         ((before, _prelude_identity(course, start=pd.Timestamp("1992-01-01"))),
          "Your new prelude starts in 1992, so it misses the end of the Soviet Union (25 December 1991): start on "
          "1 January 1991."),
+        ((before, _prelude_identity(course, start=NEW_START, end=None)),
+         "Your new prelude has no end, so it runs on to the last event in the data: it still ends on "
+         "31 December 2011."),
         ((before, _prelude_identity(course, start=NEW_START, end="2024-12-31")),
-         "Your new prelude has no end: it still ends on 31 December 2011."),
+         "Your new prelude ends in 2024; it still ends on 31 December 2011."),
+        ((int(tagged(e["motives"], "identity").sum() - _prelude_identity(course, start=pd.Timestamp("2000-01-01"),
+                                                                          end=None)),
+          _prelude_identity(course, start=NEW_START)),
+         "Your \"before\" counts the identity events before 2000 (the background, with no stage); \"before\" is "
+         "the identity events whose stage is the prelude."),
         ((_prelude_identity(course, motive="triangle"), _prelude_identity(course, start=NEW_START, motive="triangle")),
          "You counted the triangle motive; the task counts identity."),
     ], what="count", tol=0)

@@ -34,18 +34,32 @@ def _l20_t1(course, answer):
     wrong = pd.DataFrame({m: counts for m in want.columns})
     tagged_events = pd.DataFrame({m: nodup[tagged(nodup["motives"], m)].groupby(
         nodup["stage"].astype(str)).size() for m in want.columns}).fillna(0)
+    if isinstance(answer, pd.DataFrame) and answer.empty:
+        return False, ("Your table is empty: no tag passed your filter. The exploded motives column holds motive ids "
+                       "(triangle, alliances, agenda, identity): keep them with isin(course.motives[\"id\"]), not with "
+                       "the motives' titles; and the stage column holds ids such as stage-2.")
     return check_frame(answer, want, [
         (wrong, "Every motive has the same count as the stage's events: count the motive tags, after explode."),
         (tagged_events.drop(columns=[c for c in tagged_events.columns if c != "triangle"]),
          "You have the triangle column only; the task asks for one column per motive."),
+        (want.div(want.sum(axis=1), axis=0),
+         "These are shares of each stage's tags (normalize=); the task asks for counts."),
+        (want.div(want.sum(axis=0), axis=1),
+         "These are shares of each motive's tags (normalize=); the task asks for counts."),
     ], fill_zero=True, rows="stages", cols="motives")
 
 
-def _triangle_tags(course, *, stage="stage-2", un_only=True, motive="triangle", all_tags=False):
+def _triangle_tags(course, *, stage="stage-2", un_only=True, motive="triangle", all_tags=False, rows=False,
+                   kept_votes=False):
     e = in_stages(course, stage) if stage else events_of(course)[events_of(course)["stage"].notna()]
     un = (e["event_type"] == "sanctions") & ((e["actor_a"] == "UNSC") if un_only else True)
-    count = (lambda d: int(d["motives"].map(len).sum())) if all_tags else (lambda d: int(tagged(d["motives"], motive).sum()))
-    return count(e), count(e[~un])
+    if rows:
+        count = len
+    elif all_tags:
+        count = lambda d: int(d["motives"].map(len).sum())  # noqa: E731
+    else:
+        count = lambda d: int(tagged(d["motives"], motive).sum())  # noqa: E731
+    return count(e), count(e[un] if kept_votes else e[~un])
 
 
 @task(L20, "t2", "Drop the UN votes: does the triangle still lead?", kind="sensitivity")
@@ -59,6 +73,11 @@ def _l20_t2(course, answer):
         (_triangle_tags(course, all_tags=True), "You counted every motive tag; the task counts the triangle tags."),
         (_triangle_tags(course, motive="alliances"), "You counted the alliances tags; the task counts the triangle."),
         (_triangle_tags(course, stage="stage-4"), "That is stage four; the task is about stage two."),
+        (_triangle_tags(course, rows=True),
+         "You counted stage two's events; the task counts the events tagged triangle among them."),
+        (_triangle_tags(course, kept_votes=True),
+         "Your \"after\" counts the UN votes themselves; drop them (~ turns the True/False column round) and count "
+         "the rest."),
     ], what="count", tol=0)
 
 
