@@ -105,6 +105,12 @@ def test_lessons_with_a_practice_notebook_give_it_the_rest_of_the_exercise_block
             assert p.practice in practice[0][3] and all(r[1] <= guide.QUESTION_MIN for r in live), p.lesson_id
 
 
+def test_plans_carry_no_link_into_a_lesson(plans):
+    """A "Try it" or a prompt may mark a glossary term; the plan (guide, leader handout, site) has no such anchor."""
+    for p in plans:
+        assert "](#" not in p.to_markdown(), p.lesson_id
+
+
 def test_synthesis_gives_its_time_to_the_essay_and_the_debate(plans):
     syn = next(p for p in plans if p.kind == "synthesis")
     segments = [r[2] for r in syn.rows]

@@ -60,8 +60,13 @@ _HEADING = re.compile(r"^#+\s*")
 _MINUTES = re.compile(r"(\d+)\s*minutes?\b")
 
 
+_LINK = re.compile(r"\[([^\]]+)\]\([^)\s]*\)")
+
+
 def _one_line(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    """Text from a lesson as one line of a plan: a link keeps its words (a plan's page has none of the lesson's
+    anchors, such as #glossary-..., so the site's build would report a broken reference)."""
+    return re.sub(r"\s+", " ", _LINK.sub(r"\1", text)).strip()
 
 
 @dataclass
