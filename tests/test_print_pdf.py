@@ -24,8 +24,8 @@ SIDE_MARGIN = 15 * MM         # handout.css: @page { margin: 14mm 15mm 14mm }
 TEXT_WIDTH = PAGE_A4[0] - 2 * SIDE_MARGIN
 PLOT_SHARE = 0.75
 PLOT_FILL = 0xFC / 0xFF       # charts.printing.PLOT_BG, #FCFCFC: the printed plot area's fill
-STUDENT_PAGES_MAX = 17        # issue 21: 25 Letter pages before; 13 A4 until the lesson gained its three primary
-                              # documents, a glossary and further reading (issue 15); this keeps it from growing again
+STUDENT_PAGES_MAX = 18        # issue 21: 25 Letter pages before; 13 A4 until the lesson gained its three primary
+                              # documents, a glossary, further reading (issue 15) and the Goldstein anchors (issue 23); no further growth
 CHARTS_IN_05 = 4
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
