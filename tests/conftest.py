@@ -1,6 +1,7 @@
 """Shared test set-up. Fixture notebooks are inputs for tests, not lessons: nbval must not collect them."""
 
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -82,13 +83,23 @@ def stage_build(tmp_path_factory):
 def chromium():
     """Playwright driving Debian's Chromium, one browser per test module (Playwright's sync API allows one
     running instance at a time, and other modules start their own)."""
-    sync_api = pytest.importorskip("playwright.sync_api")
+    from playwright.sync_api import sync_playwright  # a test dependency: missing, it is an error, not a skip
+
     if not CHROMIUM_PATH.exists():
-        pytest.skip("needs Debian's chromium at /usr/bin/chromium")
-    with sync_api.sync_playwright() as p:
+        why = "needs Debian's chromium at /usr/bin/chromium (apt-get install chromium; .ci/run installs it)"
+        if os.environ.get("CI"):
+            pytest.fail(why)  # in CI a browser test that cannot run must not pass as skipped
+        pytest.skip(why)
+    with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM_PATH), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def browser(chromium):
+    """The same browser, under the name the handout and grading tests use."""
+    return chromium
 
 
 def open_offline(browser, url: str, *, viewport=None):

@@ -14,8 +14,6 @@ from turn_east.make.grade.report import write_reports
 from turn_east.make.grade.run import CellError, Outcome
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 pytestmark = [
@@ -47,16 +45,6 @@ def pages(tmp_path_factory, course):
     write_reports(out, students=["Ana Lee", "Ben"], specs=specs, outcomes=outcomes, cell_timeout=30,
                   settings={"cell_timeout": 30, "notebook_timeout": 120}, course=course)
     return out
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.mark.parametrize("name", ["feedback/Ana_Lee.html", "feedback/Ben.html", "index.html"])

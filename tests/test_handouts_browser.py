@@ -21,8 +21,6 @@ from turn_east.make.handouts.reference import PAGES as REFERENCE_PAGES
 CHROMIUM = Path("/usr/bin/chromium")
 FIXTURES = Path(__file__).parent / "fixtures" / "handouts"
 PASS = "lesson-pass-minimal"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 pytestmark = [
     pytest.mark.browser,
@@ -45,15 +43,6 @@ def rendered(tmp_path_factory):
                              "--cohort", str(roster), "--self-contained"])
     assert rc == 0 and rc2 == 0, err.getvalue()
     return out / "handouts"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 def open_page(browser, path: Path):

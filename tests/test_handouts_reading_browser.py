@@ -12,8 +12,6 @@ import pytest
 from turn_east.make import handouts
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 LESSONS = ["05_stage_4_war_and_alliance"]  # documents alone and side by side, glossary, further reading
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
@@ -33,15 +31,6 @@ def rendered(tmp_path_factory):
                             "--quiet"])
     assert rc == 0, err.getvalue()[-3000:]
     return out / "handouts"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
