@@ -22,6 +22,7 @@ from pathlib import Path
 from turn_east.errors import UsageError
 from turn_east.make.decks import render
 from turn_east.paths import PACKAGE_DIR
+from turn_east.make.handouts.plan import jobs_arg
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -30,7 +31,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", default="build", metavar="DIR",
                    help="build folder (default: build/): decks go to DIR/slides/, executed lessons are read "
                         "from DIR/executed/leader/")
-    p.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, metavar="N",
+    p.add_argument("--jobs", "-j", type=jobs_arg, default=os.cpu_count() or 1, metavar="N",
                    help="parallel workers when lessons must be rendered first (default: the number of CPUs)")
     p.add_argument("--rerun", action="store_true",
                    help="render every chosen lesson again, even when its executed copy is up to date")

@@ -36,6 +36,7 @@ from turn_east.make.grade.exercise import read_exercises
 from turn_east.make.grade.report import STATUS_TEXT, write_reports
 from turn_east.make.grade.run import CELL_TIMEOUT_S, NOTEBOOK_TIMEOUT_S, Job, Outcome, run_all
 from turn_east.make.grade.submissions import stray_files, students
+from turn_east.make.handouts.plan import jobs_arg
 from turn_east.paths import repo_folder
 
 MARKER = ".turn-east-grade"
@@ -49,16 +50,6 @@ def _positive(text: str) -> float:
     if value <= 0:
         raise argparse.ArgumentTypeError("must be more than 0")
     return value
-
-
-def _jobs(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--jobs needs a whole number, got {text!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError("--jobs must be at least 1")
-    return n
 
 
 def available_cores() -> int:
@@ -77,7 +68,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="grade only these exercises (ids or prefixes, e.g. 02 03_stage_2); default: all")
     p.add_argument("--exercises-dir", type=Path, default=None, metavar="DIR",
                    help="the exercise notebooks that define the tasks (default: the course's exercises/)")
-    p.add_argument("--jobs", "-j", type=_jobs, default=available_cores(), metavar="N",
+    p.add_argument("--jobs", "-j", type=jobs_arg, default=available_cores(), metavar="N",
                    help="submissions run at once (default: the available cores)")
     p.add_argument("--cell-timeout", type=_positive, default=CELL_TIMEOUT_S, metavar="SECONDS",
                    help=f"a cell running longer is interrupted and the next one runs (default {CELL_TIMEOUT_S})")

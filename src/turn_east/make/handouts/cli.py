@@ -9,18 +9,9 @@ import sys
 from turn_east.make.handouts.plan import make_plan
 from turn_east.make.handouts.render import Result, render_all
 from turn_east.errors import UsageError
+from turn_east.make.handouts.plan import jobs_arg
 
 DESCRIPTION = "Printable, offline handouts: every lesson run with papermill, then exported to HTML."
-
-
-def _jobs_arg(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--jobs needs a whole number, got {text!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError("--jobs must be at least 1")
-    return n
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -32,7 +23,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
                    help="a lesson parameter (a Python literal, else a string), checked against every "
                         "notebook's parameters cell before anything runs; repeatable")
-    p.add_argument("--jobs", "-j", type=_jobs_arg, default=os.cpu_count() or 1, metavar="N",
+    p.add_argument("--jobs", "-j", type=jobs_arg, default=os.cpu_count() or 1, metavar="N",
                    help="parallel workers (default: the number of CPUs)")
     p.add_argument("--pdf", action="store_true", help="also print each handout to PDF with headless Chromium")
     p.add_argument("--self-contained", action="store_true",

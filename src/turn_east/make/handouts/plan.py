@@ -12,6 +12,7 @@ import ast
 import csv
 import datetime as _dt
 import hashlib
+import argparse
 import os
 import re
 import shutil
@@ -81,6 +82,17 @@ class Lesson:
     title: str
     row: dict = field(default_factory=dict)
     leader_only: bool = False
+
+
+def jobs_arg(text: str) -> int:
+    """argparse type of every command's --jobs: a whole number, at least 1."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--jobs needs a whole number, got {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError("--jobs must be at least 1")
+    return n
 
 
 def discover_lessons(course: Course, notebooks_dir: Path | None = None) -> list[Lesson]:

@@ -9,6 +9,7 @@ import sys
 from turn_east.errors import TurnEastError, UsageError
 from turn_east.make.site.build import AUDIENCES, SiteError, build_site
 from turn_east.make.site.config import read_config, with_overrides
+from turn_east.make.handouts.plan import jobs_arg
 
 DESCRIPTION = ("Build the course website into build/site/ with Sphinx (myst-nb, the book theme) from the lessons "
                "as `turn-east handouts` executed them (reused when still current, executed otherwise).")
@@ -29,7 +30,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="the JupyterHub of the 'Open on JupyterHub' buttons ('' for none; default: pyproject.toml)")
     p.add_argument("--binder", default=None, metavar="URL",
                    help="the BinderHub of the 'Open on Binder' buttons ('' for none; default: https://mybinder.org)")
-    p.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, metavar="N",
+    p.add_argument("--jobs", "-j", type=jobs_arg, default=os.cpu_count() or 1, metavar="N",
                    help="parallel workers for lessons that must be executed (default: the number of CPUs)")
     p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                    help="wait this long for another build writing into the same folder (default: stop at once)")
